@@ -1,0 +1,70 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+
+import { KrevealError } from "../errors.js";
+import { decrypt } from "../sops/decrypt.js";
+import { storeForPath } from "../sops/stores/index.js";
+import type { StoreName } from "../sops/stores/store.js";
+
+const storeNames: readonly StoreName[] = ["yaml", "json", "dotenv", "ini", "binary"];
+
+/**
+ * `kreveal decrypt FILE`: prints the plaintext of a SOPS file in its own format, like
+ * `sops --decrypt`. The format comes from the extension unless `--input-type` names it.
+ */
+export async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { "input-type": { type: "string" } },
+  });
+
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) {
+    throw new KrevealError("USAGE", "decrypt takes exactly one FILE argument (use - for stdin)", {
+      fix: "Run: kreveal decrypt [--input-type yaml|json|dotenv|ini|binary] FILE",
+    });
+  }
+
+  const store = chooseStore(file, values["input-type"]);
+  const bytes = await readInput(file);
+  const decrypted = await decrypt(bytes, { file: file === "-" ? "(stdin)" : file, store });
+  process.stdout.write(decrypted.plaintext);
+}
+
+function chooseStore(file: string, inputType: string | undefined): StoreName {
+  if (inputType === undefined) {
+    if (file === "-") {
+      throw new KrevealError("USAGE", "reading from stdin needs --input-type", {
+        fix: "Add --input-type yaml, json, dotenv, ini or binary.",
+      });
+    }
+    return storeForPath(file).name;
+  }
+
+  const name = storeNames.find((candidate) => candidate === inputType);
+  if (name === undefined) {
+    throw new KrevealError("USAGE", `unknown --input-type "${inputType}"`, { fix: `Use one of: ${storeNames.join(", ")}.` });
+  }
+  return name;
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new KrevealError("FILE_NOT_FOUND", "the file cannot be read", {
+      location: file,
+      fix: "Check the path and the file's permissions.",
+      cause: error,
+    });
+  }
+}

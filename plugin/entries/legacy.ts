@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+
+import { KrevealError } from "../errors.js";
+import { createInputReaderForCwd } from "../files/input-reader.js";
+import { parseYamlStream } from "../formats/yaml-read.js";
+import { runGenerator } from "../generators/registry.js";
+import { writeStdout } from "../output/stdout.js";
+import { renderYamlStream } from "../output/yaml-stream.js";
+
+/**
+ * `kreveal legacy CONFIG`: runs as a kustomize legacy exec plugin. kustomize starts the plugin
+ * with the path of a file holding the generator manifest and the kustomization folder as cwd, and
+ * reads a YAML stream of the generated resources from stdout. The config file may lie anywhere
+ * (kustomize writes it to a temporary folder); the inputs it names must stay inside the repository.
+ */
+export async function main(args: string[]): Promise<void> {
+  const file = args.at(0);
+  if (file === undefined || args.length > 1) {
+    throw new KrevealError("USAGE", "legacy takes exactly one argument, the generator config file", {
+      fix: "Run: kreveal legacy CONFIG_FILE (kustomize does this when it finds the plugin under KUSTOMIZE_PLUGIN_HOME).",
+    });
+  }
+
+  const manifest = await readManifest(file);
+  const inputs = await createInputReaderForCwd();
+  const generated = await runGenerator(manifest, inputs, describeConfigFile(file));
+  await writeStdout(renderYamlStream(generated));
+}
+
+/**
+ * Names the config file in messages. kustomize passes a temporary copy of the manifest, so the
+ * kustomization folder (from KUSTOMIZE_PLUGIN_CONFIG_ROOT) is named as well.
+ */
+function describeConfigFile(file: string): string {
+  const root = process.env.KUSTOMIZE_PLUGIN_CONFIG_ROOT;
+  return root === undefined || root === "" ? file : `${file} (listed in the kustomization in ${root})`;
+}
+
+async function readManifest(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new KrevealError("FILE_NOT_FOUND", "the generator config file cannot be read", {
+      location: file,
+      fix: "Pass the path of the generator manifest.",
+      cause: error,
+    });
+  }
+
+  const documents = parseYamlStream(text, file).filter((document) => document.contents !== null);
+  const document = documents.at(0);
+  if (document === undefined || documents.length > 1) {
+    throw new KrevealError("CONFIG_INVALID", `expected one YAML document, found ${documents.length}`, {
+      location: file,
+      fix: "Put exactly one generator manifest in the config file.",
+    });
+  }
+  return document.toJS();
+}
