@@ -20,7 +20,7 @@ const fileCount = Number(process.argv[2] ?? 1000);
 const rounds = Number(process.argv[3] ?? 5);
 
 interface SopsAge {
-  decryptSops(input: string, options: { secretKey: string; fileType: string }): Promise<unknown>;
+  decryptSops: (input: string, options: { secretKey: string; fileType: string }) => Promise<unknown>;
 }
 const { decryptSops } = createRequire(import.meta.url)("sops-age") as SopsAge;
 

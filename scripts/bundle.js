@@ -19,6 +19,9 @@ await build({
   banner: {
     js: '#!/usr/bin/env node\nimport { createRequire as createRequireForBundle } from "node:module";\nconst require = createRequireForBundle(import.meta.url);',
   },
+  // The yaml package's ES module build lets esbuild drop the parts kreveal never calls; its
+  // CommonJS build, which Node's export condition would pick, is kept whole.
+  alias: { yaml: "./node_modules/yaml/browser/index.js" },
   logLevel: "warning",
 });
 await chmod("dist/kreveal.js", 0o755);

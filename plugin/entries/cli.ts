@@ -23,7 +23,8 @@ environment (fn, legacy):
 `;
 
 await runMain(async () => {
-  const [name, ...args] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const name = args.shift();
   const load = name === undefined ? undefined : commands.get(name);
   if (load === undefined) {
     process.stderr.write(usage);

@@ -5,6 +5,7 @@ import { KrevealError } from "../errors.js";
 import { decrypt } from "../sops/decrypt.js";
 import { storeForPath } from "../sops/stores/index.js";
 import type { StoreName } from "../sops/stores/store.js";
+import { readStdin, writeStdout } from "./stdio.js";
 
 const storeNames: readonly StoreName[] = ["yaml", "json", "dotenv", "ini", "binary"];
 
@@ -19,7 +20,7 @@ export async function main(args: string[]): Promise<void> {
     options: { "input-type": { type: "string" } },
   });
 
-  const file = positionals[0];
+  const file = positionals.at(0);
   if (file === undefined || positionals.length > 1) {
     throw new KrevealError("USAGE", "decrypt takes exactly one FILE argument (use - for stdin)", {
       fix: "Run: kreveal decrypt [--input-type yaml|json|dotenv|ini|binary] FILE",
@@ -29,7 +30,7 @@ export async function main(args: string[]): Promise<void> {
   const store = chooseStore(file, values["input-type"]);
   const bytes = await readInput(file);
   const decrypted = await decrypt(bytes, { file: file === "-" ? "(stdin)" : file, store });
-  process.stdout.write(decrypted.plaintext);
+  await writeStdout(decrypted.plaintext);
 }
 
 function chooseStore(file: string, inputType: string | undefined): StoreName {
@@ -51,11 +52,7 @@ function chooseStore(file: string, inputType: string | undefined): StoreName {
 
 async function readInput(file: string): Promise<Uint8Array> {
   if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) {
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
+    return readStdin();
   }
 
   try {

@@ -5,7 +5,7 @@ import { createInputReaderForCwd } from "../files/input-reader.js";
 import { parseResourceList } from "../formats/resource-list.js";
 import { runGenerator } from "../generators/registry.js";
 import { renderFunctionOutput } from "../output/function-output.js";
-import { writeStdout } from "../output/stdout.js";
+import { readStdin, writeStdout } from "./stdio.js";
 
 /**
  * `kreveal fn`: runs as a KRM function. Reads a ResourceList on stdin, generates from its
@@ -30,14 +30,6 @@ export async function main(args: string[]): Promise<void> {
   const inputs = await createInputReaderForCwd();
   const generated = await runGenerator(config.toJS(list.document), inputs, configFile(config));
   await writeStdout(renderFunctionOutput(list, generated));
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Returns the config's file as kpt records it in the path annotations, if there is one. */

@@ -4,7 +4,7 @@ import { KrevealError } from "../errors.js";
 import { createInputReaderForCwd } from "../files/input-reader.js";
 import { parseYamlStream } from "../formats/yaml-read.js";
 import { runGenerator } from "../generators/registry.js";
-import { writeStdout } from "../output/stdout.js";
+import { writeStdout } from "./stdio.js";
 import { renderYamlStream } from "../output/yaml-stream.js";
 
 /**

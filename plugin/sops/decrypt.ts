@@ -21,7 +21,7 @@ export interface DecryptedFile {
   readonly store: StoreName;
   /** The decrypted tree, without the `sops` metadata. */
   readonly branches: readonly Branch[];
-  /** The plaintext in the file's own format, as `sops --decrypt` prints it. */
+  /** The plaintext in the file's own format, as `sops --decrypt` prints it; written on first use. */
   readonly plaintext: Uint8Array;
 }
 
@@ -65,7 +65,16 @@ async function decryptUnlocated(bytes: Uint8Array, storeName: StoreName): Promis
   });
   verifyMac(metadata, dataKey, digest);
 
-  return { store: storeName, branches, plaintext: store.emit(branches) };
+  // Writing the plaintext costs as much as parsing, and callers that want the tree skip it.
+  let plaintext: Uint8Array | undefined;
+  return {
+    store: storeName,
+    branches,
+    get plaintext(): Uint8Array {
+      plaintext ??= store.emit(branches);
+      return plaintext;
+    },
+  };
 }
 
 /** Compares the stored MAC with the digest of the decrypted content, in constant time. */

@@ -5,7 +5,8 @@ import { before, describe, it } from "node:test";
 
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 
-import { runKreveal, type CommandResult } from "../support/cli.js";
+import { isolatedEnv as cleanEnv, runKreveal, type RunResult as CommandResult } from "../e2e/support.js";
+import { assertFailedClosed } from "../support/fail-closed.js";
 import { fixture, tempDir } from "../support/paths.js";
 import { ageWrapper, writeSops } from "../support/sops-writer.js";
 
@@ -36,31 +37,17 @@ before(async () => {
 });
 
 function isolatedEnv(keyFile: string | null): Record<string, string> {
-  const home = tempDir("kreveal-home-");
-  const env: Record<string, string> = { HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), GNUPGHOME: path.join(home, ".gnupg") };
-  if (keyFile !== null) {
-    env.SOPS_AGE_KEY_FILE = keyFile;
-  }
-  return env;
+  return cleanEnv(keyFile === null ? {} : { SOPS_AGE_KEY_FILE: keyFile });
 }
 
 function decryptText(name: string, content: string, keyFile: string | null = setup.keyFile): CommandResult {
   const file = path.join(setup.dir, name);
   writeFileSync(file, content);
-  return runKreveal(["decrypt", file], isolatedEnv(keyFile));
+  return runKreveal(["decrypt", file], { cwd: setup.dir, env: isolatedEnv(keyFile) });
 }
 
-function assertFailedClosed(result: CommandResult, name: string, code: string, keyPath?: string): void {
-  assert.notEqual(result.status, 0, "exit status");
-  assert.equal(result.stdout, "", "stdout must stay empty");
-  assert.match(result.stderr, new RegExp(name.replace(/\./g, "\\.")), "stderr names the file");
-  assert.match(result.stderr, new RegExp(`\\[${code}\\]`), "stderr carries the error code");
-  if (keyPath !== undefined) {
-    assert.match(result.stderr, new RegExp(keyPath.replace(/\./g, "\\.")), "stderr names the key path");
-  }
-  for (const secret of secrets) {
-    assert.ok(!result.stderr.includes(secret), "stderr must not contain a secret");
-  }
+function assertRejected(result: CommandResult, name: string, code: string, keyPath?: string): void {
+  assertFailedClosed(result, keyPath === undefined ? { names: name, code, secrets } : { names: name, code, keyPath, secrets });
 }
 
 function replaceValue(content: string, key: string, edit: (value: string) => string): string {
@@ -77,75 +64,75 @@ describe("kreveal decrypt on good input", () => {
 
 describe("kreveal decrypt on bad input", () => {
   it("no key available", () => {
-    assertFailedClosed(decryptText("nokey.enc.yaml", setup.encrypted, null), "nokey.enc.yaml", "KEY_NOT_AVAILABLE");
+    assertRejected(decryptText("nokey.enc.yaml", setup.encrypted, null), "nokey.enc.yaml", "KEY_NOT_AVAILABLE");
   });
 
   it("wrong key", () => {
-    assertFailedClosed(decryptText("wrongkey.enc.yaml", setup.encrypted, setup.otherKeyFile), "wrongkey.enc.yaml", "KEY_NOT_AVAILABLE");
+    assertRejected(decryptText("wrongkey.enc.yaml", setup.encrypted, setup.otherKeyFile), "wrongkey.enc.yaml", "KEY_NOT_AVAILABLE");
   });
 
   it("tampered value", () => {
     const tampered = replaceValue(setup.encrypted, "password", (value) => value.replace(/data:(.)/, (_m, first: string) => `data:${first === "A" ? "B" : "A"}`));
-    assertFailedClosed(decryptText("tampered.enc.yaml", tampered), "tampered.enc.yaml", "SOPS_DECRYPT_FAILED", "db.password");
+    assertRejected(decryptText("tampered.enc.yaml", tampered), "tampered.enc.yaml", "SOPS_DECRYPT_FAILED", "db.password");
   });
 
   it("tampered unencrypted value", () => {
     const tampered = setup.encrypted.replace('port_unencrypted: "5432"', 'port_unencrypted: "5433"');
     assert.notEqual(tampered, setup.encrypted);
-    assertFailedClosed(decryptText("tampered-plain.enc.yaml", tampered), "tampered-plain.enc.yaml", "SOPS_MAC_MISMATCH");
+    assertRejected(decryptText("tampered-plain.enc.yaml", tampered), "tampered-plain.enc.yaml", "SOPS_MAC_MISMATCH");
   });
 
   it("tampered MAC", () => {
     const tampered = setup.encrypted.replace(/(mac: ENC\[AES256_GCM,data:)(.)/, (_m, prefix: string, first: string) => prefix + (first === "A" ? "B" : "A"));
-    assertFailedClosed(decryptText("tampered-mac.enc.yaml", tampered), "tampered-mac.enc.yaml", "SOPS_MAC_MISMATCH");
+    assertRejected(decryptText("tampered-mac.enc.yaml", tampered), "tampered-mac.enc.yaml", "SOPS_MAC_MISMATCH");
   });
 
   it("values swapped between keys", () => {
     const password = /password: (ENC\[[^\n]*)/.exec(setup.encrypted)?.[1] ?? "";
     const token = /token: (ENC\[[^\n]*)/.exec(setup.encrypted)?.[1] ?? "";
     const swapped = setup.encrypted.replace(`password: ${password}`, `password: ${token}`);
-    assertFailedClosed(decryptText("swapped.enc.yaml", swapped), "swapped.enc.yaml", "SOPS_DECRYPT_FAILED", "db.password");
+    assertRejected(decryptText("swapped.enc.yaml", swapped), "swapped.enc.yaml", "SOPS_DECRYPT_FAILED", "db.password");
   });
 
   it("truncated ENC value", () => {
     const truncated = replaceValue(setup.encrypted, "token", (value) => value.slice(0, 30));
-    assertFailedClosed(decryptText("truncated.enc.yaml", truncated), "truncated.enc.yaml", "SOPS_VALUE_INVALID", "db.token");
+    assertRejected(decryptText("truncated.enc.yaml", truncated), "truncated.enc.yaml", "SOPS_VALUE_INVALID", "db.token");
   });
 
   it("unknown type", () => {
     const unknown = replaceValue(setup.encrypted, "token", (value) => value.replace("type:str]", "type:blob]"));
-    assertFailedClosed(decryptText("unknown-type.enc.yaml", unknown), "unknown-type.enc.yaml", "SOPS_TYPE_UNKNOWN", "db.token");
+    assertRejected(decryptText("unknown-type.enc.yaml", unknown), "unknown-type.enc.yaml", "SOPS_TYPE_UNKNOWN", "db.token");
   });
 
   it("plaintext where a value should be encrypted", () => {
     const edited = replaceValue(setup.encrypted, "token", () => "edited-by-hand");
-    assertFailedClosed(decryptText("edited.enc.yaml", edited), "edited.enc.yaml", "SOPS_VALUE_INVALID", "db.token");
+    assertRejected(decryptText("edited.enc.yaml", edited), "edited.enc.yaml", "SOPS_VALUE_INVALID", "db.token");
   });
 
   it("malformed YAML", () => {
     const malformed = setup.encrypted.replace("db:\n", "db: [\n");
-    assertFailedClosed(decryptText("malformed.enc.yaml", malformed), "malformed.enc.yaml", "INPUT_MALFORMED");
+    assertRejected(decryptText("malformed.enc.yaml", malformed), "malformed.enc.yaml", "INPUT_MALFORMED");
   });
 
   it("empty file", () => {
-    assertFailedClosed(decryptText("empty.enc.yaml", ""), "empty.enc.yaml", "INPUT_EMPTY");
+    assertRejected(decryptText("empty.enc.yaml", ""), "empty.enc.yaml", "INPUT_EMPTY");
   });
 
   it("plain file without metadata", () => {
-    assertFailedClosed(decryptText("plain.yaml", plaintext), "plain.yaml", "SOPS_METADATA_MISSING");
+    assertRejected(decryptText("plain.yaml", plaintext), "plain.yaml", "SOPS_METADATA_MISSING");
   });
 
   it("file that does not exist", () => {
-    const result = runKreveal(["decrypt", path.join(setup.dir, "missing.enc.yaml")], isolatedEnv(setup.keyFile));
-    assertFailedClosed(result, "missing.enc.yaml", "FILE_NOT_FOUND");
+    const result = runKreveal(["decrypt", path.join(setup.dir, "missing.enc.yaml")], { cwd: setup.dir, env: isolatedEnv(setup.keyFile) });
+    assertRejected(result, "missing.enc.yaml", "FILE_NOT_FOUND");
   });
 
   it("upstream file without MAC", () => {
     const result = runKreveal(["decrypt", fixture("sops/functional-tests/res/no_mac.yaml")], {
-      ...isolatedEnv(null),
-      KREVEAL_PGP_KEY_FILE: fixture("sops/pgp/sops_functional_tests_key.asc"),
+      cwd: setup.dir,
+      env: cleanEnv({ KREVEAL_PGP_KEY_FILE: fixture("sops/pgp/sops_functional_tests_key.asc") }),
     });
-    assertFailedClosed(result, "no_mac.yaml", "SOPS_MAC_MISSING");
+    assertRejected(result, "no_mac.yaml", "SOPS_MAC_MISSING");
     assert.ok(!result.stderr.includes("t00m4nys3cr3tzupdated"));
   });
 });

@@ -3,9 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
 
-import { bundle, copyFixture, findKind, hasCommand, isolatedEnv, ksopsKey, parseStream, requireBundle, run, secretData, tempRepo } from "./support.js";
+import { bundle, copyFixture, findKind, skipWithout, isolatedEnv, ksopsKey, parseStream, requireBundle, run, secretData, tempRepo } from "./support.js";
 
-const skip = hasCommand("kpt") ? false : "kpt is not installed";
+const skip = skipWithout("kpt");
 
 before(() => {
   if (skip === false) {

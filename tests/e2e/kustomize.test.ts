@@ -4,9 +4,9 @@ import path from "node:path";
 import { before, test } from "node:test";
 
 import { kustomizeHashSuffix } from "../../plugin/generators/kustomize-hash.js";
-import { copyFixture, findKind, hasCommand, isolatedEnv, ksopsKey, parseStream, pluginHome, requireBundle, run, secretData, tempRepo } from "./support.js";
+import { copyFixture, findKind, skipWithout, isolatedEnv, ksopsKey, parseStream, pluginHome, requireBundle, run, secretData, tempRepo } from "./support.js";
 
-const skip = hasCommand("kubectl") ? false : "kubectl is not installed";
+const skip = skipWithout("kubectl");
 
 before(() => {
   if (skip === false) {

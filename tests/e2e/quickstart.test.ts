@@ -4,9 +4,9 @@ import { test } from "node:test";
 
 import { kustomizeHashSuffix } from "../../plugin/generators/kustomize-hash.js";
 import { repoRoot } from "../support/paths.js";
-import { findKind, hasCommand, isolatedEnv, parseStream, requireBundle, run, secretData } from "./support.js";
+import { findKind, skipWithout, isolatedEnv, parseStream, requireBundle, run, secretData } from "./support.js";
 
-const skip = hasCommand("kubectl") ? false : "kubectl is not installed";
+const skip = skipWithout("kubectl");
 
 test("quickstart: renders the example", { skip }, () => {
   requireBundle();

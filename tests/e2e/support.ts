@@ -22,6 +22,17 @@ export function requireBundle(): void {
   }
 }
 
+/**
+ * Returns the skip reason for tests that need `command`, or false when it is on PATH. In CI
+ * (CI set) nothing is skipped, so a missing tool fails the run instead of hiding the tests.
+ */
+export function skipWithout(command: string): string | false {
+  if (process.env.CI !== undefined && process.env.CI !== "") {
+    return false;
+  }
+  return hasCommand(command) ? false : `${command} is not installed`;
+}
+
 /** Tells whether a command is on PATH, so that tests of kubectl and kpt can be skipped without them. */
 export function hasCommand(name: string): boolean {
   return spawnSync(name, ["version"], { stdio: "ignore", env: { PATH: process.env.PATH ?? "" } }).error === undefined;

@@ -185,7 +185,7 @@ function emitWithMetadata(storeName: StoreName, branches: Branch[], metadata: Re
     case "yaml":
     case "json":
     case "binary": {
-      const [first] = branches;
+      const first = branches.at(0);
       if (first === undefined) {
         branches.push(mapping([pair("sops", toTree(metadata))]));
       } else {

@@ -1,0 +1,52 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+
+import { isolatedEnv, runKreveal, tempRepo } from "../e2e/support.js";
+import { assertFailedClosed } from "../support/fail-closed.js";
+import { tempDir } from "../support/paths.js";
+
+// A secret outside the repository that a hostile generator manifest tries to read.
+const outsideSecret = "machine-private-key-material";
+
+function app(generator: string): { folder: string; outsideFile: string } {
+  const outside = tempDir("kreveal-outside-");
+  const outsideFile = path.join(outside, "id_key");
+  writeFileSync(outsideFile, outsideSecret);
+
+  const folder = path.join(tempRepo(), "app");
+  mkdirSync(folder);
+  symlinkSync(outsideFile, path.join(folder, "innocent.txt"));
+  writeFileSync(path.join(folder, "generator.yaml"), generator.replace("OUTSIDE", outsideFile));
+  return { folder, outsideFile };
+}
+
+function header(extra: string): string {
+  return `apiVersion: kreveal.dev/v1alpha1\nkind: SecretGenerator\nmetadata:\n  name: app-secret\n${extra}`;
+}
+
+const cases: { name: string; generator: string; code: string; field: string }[] = [
+  { name: "absolute path", generator: header("files:\n  - OUTSIDE\n"), code: "PATH_OUTSIDE_ROOT", field: "files[0]" },
+  { name: "dot-dot escape", generator: header("files:\n  - ../../../../../../../../etc/hostname\n"), code: "PATH_OUTSIDE_ROOT", field: "files[0]" },
+  { name: "symlink escape", generator: header("envs:\n  - innocent.txt\n"), code: "PATH_OUTSIDE_ROOT", field: "envs[0]" },
+  { name: "unknown field", generator: header("literal:\n  - A=b\n"), code: "CONFIG_INVALID", field: "literal" },
+  { name: "unknown options field", generator: header("options:\n  disableNameHash: true\n"), code: "CONFIG_INVALID", field: "options.disableNameHash" },
+];
+
+describe("generator bad input", () => {
+  for (const entry of cases) {
+    it(`legacy: ${entry.name}`, () => {
+      const { folder } = app(entry.generator);
+      const result = runKreveal(["legacy", "generator.yaml"], { cwd: folder, env: isolatedEnv() });
+      assertFailedClosed(result, { names: "generator.yaml", code: entry.code, keyPath: entry.field, secrets: [outsideSecret] });
+    });
+
+    it(`fn: ${entry.name}`, () => {
+      const { folder } = app(entry.generator);
+      const config = entry.generator.replace(/^/gm, "  ").replace("OUTSIDE", path.join(folder, "..", "missing"));
+      const input = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n${config}`;
+      const result = runKreveal(["fn"], { cwd: folder, env: isolatedEnv(), input });
+      assertFailedClosed(result, { names: 'SecretGenerator "app-secret"', code: entry.code, keyPath: entry.field, secrets: [outsideSecret] });
+    });
+  }
+});
