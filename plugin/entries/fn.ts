@@ -27,7 +27,7 @@ export async function main(args: string[]): Promise<void> {
     });
   }
 
-  const inputs = await createInputReaderForCwd();
+  const inputs = createInputReaderForCwd();
   const generated = await runGenerator(config.toJS(list.document), inputs, configFile(config));
   await writeStdout(renderFunctionOutput(list, generated));
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 
 import { KrevealError } from "../errors.js";
 import { createInputReaderForCwd } from "../files/input-reader.js";
@@ -21,8 +21,8 @@ export async function main(args: string[]): Promise<void> {
     });
   }
 
-  const manifest = await readManifest(file);
-  const inputs = await createInputReaderForCwd();
+  const manifest = readManifest(file);
+  const inputs = createInputReaderForCwd();
   const generated = await runGenerator(manifest, inputs, describeConfigFile(file));
   await writeStdout(renderYamlStream(generated));
 }
@@ -36,10 +36,11 @@ function describeConfigFile(file: string): string {
   return root === undefined || root === "" ? file : `${file} (listed in the kustomization in ${root})`;
 }
 
-async function readManifest(file: string): Promise<unknown> {
+/** Reads the config synchronously, because loading node:fs/promises costs about 1.5 ms of start-up. */
+function readManifest(file: string): unknown {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     throw new KrevealError("FILE_NOT_FOUND", "the generator config file cannot be read", {
       location: file,

@@ -1,6 +1,7 @@
-import { readFile, realpath } from "node:fs/promises";
+import { readFileSync, realpathSync } from "node:fs";
 
 import { KrevealError } from "../errors.js";
+import type { DecryptedFile } from "../sops/decrypt.js";
 import { detectSopsStore } from "../sops/stores/index.js";
 import { findRepoRoot } from "./repo-root.js";
 import { resolveInputPath, type InputFolders } from "./safe-path.js";
@@ -13,6 +14,13 @@ export interface InputReader {
    * field in messages, e.g. `envs[1]`.
    */
   read(field: string, path: string): Promise<Uint8Array>;
+
+  /**
+   * Returns the decrypted content of a file that must be SOPS-encrypted, as the tools that read
+   * only SOPS files (KSOPS, SopsSecretGenerator) require. An empty file fails with INPUT_EMPTY and
+   * a file without sops metadata with SOPS_METADATA_MISSING.
+   */
+  readEncrypted(field: string, path: string): Promise<DecryptedFile>;
 }
 
 /** Creates the reader used by every generator: paths stay inside `folders.root`. */
@@ -20,8 +28,8 @@ export function createInputReader(folders: InputFolders): InputReader {
   return {
     async read(field, path) {
       const location = `${field} "${path}"`;
-      const real = await resolveInputPath(field, path, folders);
-      const bytes = await readBytes(real, location);
+      const real = resolveInputPath(field, path, folders);
+      const bytes = readBytes(real, location);
 
       const store = detectSopsStore(bytes, path);
       if (store === undefined) {
@@ -33,12 +41,30 @@ export function createInputReader(folders: InputFolders): InputReader {
       const decrypted = await decrypt(bytes, { file: location, store });
       return decrypted.plaintext;
     },
+
+    async readEncrypted(field, path) {
+      const location = `${field} "${path}"`;
+      const real = resolveInputPath(field, path, folders);
+      const bytes = readBytes(real, location);
+
+      const store = detectSopsStore(bytes, path);
+      if (store === undefined && bytes.length > 0) {
+        throw new KrevealError("SOPS_METADATA_MISSING", "the file has no sops metadata, so it is not a SOPS-encrypted file", {
+          location,
+          fix: "Encrypt the file with sops: this field reads SOPS-encrypted files only. A kreveal SecretGenerator also reads plain files.",
+        });
+      }
+
+      // decrypt() reports an empty file as INPUT_EMPTY and never uses the store given for it.
+      const { decrypt } = await import("../sops/decrypt.js");
+      return decrypt(bytes, { file: location, store: store ?? "binary" });
+    },
   };
 }
 
-async function readBytes(path: string, location: string): Promise<Uint8Array> {
+function readBytes(path: string, location: string): Uint8Array {
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (error) {
     throw new KrevealError("FILE_NOT_FOUND", `cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`, {
       location,
@@ -48,10 +74,14 @@ async function readBytes(path: string, location: string): Promise<Uint8Array> {
   }
 }
 
-/** Creates the reader for the kustomization folder that the process runs in (its cwd). */
-export async function createInputReaderForCwd(): Promise<InputReader> {
+/**
+ * Creates the reader for the kustomization folder that the process runs in (its cwd). The file
+ * calls here and in safe-path.ts are synchronous because asynchronous ones would load
+ * node:fs/promises and start libuv's thread pool, which slows down every run's start-up.
+ */
+export function createInputReaderForCwd(): InputReader {
   // process.cwd() is the real working folder. $PWD may still name the folder of the shell that started kustomize.
-  const cwd = await realpath(process.cwd());
-  const root = await findRepoRoot(cwd);
+  const cwd = realpathSync.native(process.cwd());
+  const root = findRepoRoot(cwd);
   return createInputReader({ cwd, root });
 }

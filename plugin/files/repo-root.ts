@@ -1,4 +1,4 @@
-import { realpath, stat } from "node:fs/promises";
+import { realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 import { KrevealError } from "../errors.js";
@@ -7,16 +7,18 @@ import { KrevealError } from "../errors.js";
  * Finds the repository root that generator inputs must stay inside: `KREVEAL_REPO_ROOT` when it
  * is set, else the nearest folder from `cwd` upwards that contains `.git` (a folder, or a file in
  * worktrees and submodules), else `cwd` itself. Returns a real path without symbolic links.
+ * Synchronous, like the rest of the start-up path: the first asynchronous file call starts libuv's
+ * thread pool and loads node:fs/promises, which together cost more than the lookup itself.
  */
-export async function findRepoRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export function findRepoRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.KREVEAL_REPO_ROOT;
   if (configured !== undefined && configured !== "") {
     return realFolder(resolve(cwd, configured));
   }
 
-  const start = await realFolder(cwd);
+  const start = realFolder(cwd);
   for (let folder = start; ; folder = dirname(folder)) {
-    if (await exists(join(folder, ".git"))) {
+    if (exists(join(folder, ".git"))) {
       return folder;
     }
     if (dirname(folder) === folder) {
@@ -25,10 +27,10 @@ export async function findRepoRoot(cwd: string, env: NodeJS.ProcessEnv = process
   }
 }
 
-async function realFolder(path: string): Promise<string> {
+function realFolder(path: string): string {
   try {
-    const real = await realpath(path);
-    if ((await stat(real)).isDirectory()) {
+    const real = realpathSync.native(path);
+    if (statSync(real).isDirectory()) {
       return real;
     }
   } catch {
@@ -40,9 +42,9 @@ async function realFolder(path: string): Promise<string> {
   });
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await stat(path);
+    statSync(path);
     return true;
   } catch {
     return false;

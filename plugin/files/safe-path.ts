@@ -1,4 +1,4 @@
-import { realpath, stat } from "node:fs/promises";
+import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
 import { KrevealError } from "../errors.js";
@@ -17,7 +17,7 @@ export interface InputFolders {
  * point outside it (PATH_OUTSIDE_ROOT), and paths with no file behind them (FILE_NOT_FOUND).
  * `field` names the generator field in messages, e.g. `files[0]`.
  */
-export async function resolveInputPath(field: string, path: string, folders: InputFolders): Promise<string> {
+export function resolveInputPath(field: string, path: string, folders: InputFolders): string {
   const location = `${field} "${path}"`;
   if (isAbsolute(path)) {
     throw outsideRoot(location, "is an absolute path; input paths must be relative to the kustomization folder");
@@ -28,12 +28,12 @@ export async function resolveInputPath(field: string, path: string, folders: Inp
     throw outsideRoot(location, `leaves the repository root ${folders.root}`);
   }
 
-  const real = await realPathOf(lexical, location);
+  const real = realPathOf(lexical, location);
   if (!isInside(folders.root, real)) {
     throw outsideRoot(location, `follows a symbolic link to a place outside the repository root ${folders.root}`);
   }
 
-  if (!(await stat(real)).isFile()) {
+  if (!statSync(real).isFile()) {
     throw new KrevealError("CONFIG_INVALID", "is not a regular file", {
       location,
       fix: "Name a file; folders and devices cannot be read as generator inputs.",
@@ -48,9 +48,9 @@ export function isInside(root: string, path: string): boolean {
   return rest === "" || (!isAbsolute(rest) && rest !== ".." && !rest.startsWith(`..${sep}`));
 }
 
-async function realPathOf(path: string, location: string): Promise<string> {
+function realPathOf(path: string, location: string): string {
   try {
-    return await realpath(path);
+    return realpathSync.native(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {

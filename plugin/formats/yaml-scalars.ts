@@ -134,6 +134,40 @@ const LEADING_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
  * holding indicators, control characters or line breaks that plain style cannot carry.
  */
 export function needsQuotes(text: string): boolean {
+  return !isPlainWord(text) && needsQuotesByRules(text);
+}
+
+/** The boolean and null words of YAML 1.1 and 1.2, lower-cased; `~` cannot start a plain word. */
+const BOOL_AND_NULL_WORDS = new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
+
+/**
+ * Recognizes the usual key or value that needs no quotes without any regular expression: an
+ * ASCII letter, then letters, digits and `._/=-`, and not a word of BOOL_AND_NULL_WORDS in any
+ * case. Every rule of needsQuotesByRules is false for such a word: none of them accepts a
+ * leading letter except the word lists, and none looks at these characters. V8 compiles a
+ * regular expression to machine code on its second use (--regexp-tier-up-ticks=1 in Node 20 and
+ * 24), and skipping the rules for most strings saves about a millisecond of a short kustomize run.
+ */
+function isPlainWord(text: string): boolean {
+  if (text === "" || !isAsciiLetter(text.charCodeAt(0))) {
+    return false;
+  }
+  for (let index = 1; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const allowed = isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x5f || code === 0x2f || code === 0x3d || code === 0x2d;
+    if (!allowed) {
+      return false;
+    }
+  }
+  return !BOOL_AND_NULL_WORDS.has(text.toLowerCase());
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+/** needsQuotes without the shortcut for plain words; exported for the test that compares both. */
+export function needsQuotesByRules(text: string): boolean {
   if (text === "" || text.trim() !== text) {
     return true;
   }

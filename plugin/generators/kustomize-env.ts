@@ -22,11 +22,13 @@ const leadingSpace = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u
  * first `=` into key and value, both kept verbatim (quotes, trailing spaces, `export ` and inline
  * `#` stay). A line without `=` gives that line as the key and an empty value.
  *
- * Unlike kustomize, which skips a line that starts with `=`, such a line is an error here: it would
- * drop a value without a word. `location` names the file in messages. Values never appear in them.
+ * Two kinds of line that kustomize drops without a word are errors here: a line that starts
+ * with `=` (kustomize skips it, losing its value), and a line of 65536 bytes or more (kustomize's
+ * line scanner stops there and ignores that line and every line after it). Invalid UTF-8 is an
+ * error in both. `location` names the file in messages. Values never appear in them.
  */
 export function parseKustomizeEnv(bytes: Uint8Array, location: string): EnvPair[] {
-  const lines = splitLines(bytes);
+  const lines = splitLines(bytes, location);
   const pairs: EnvPair[] = [];
 
   for (const [index, raw] of lines.entries()) {
@@ -57,8 +59,15 @@ export function parseKustomizeEnv(bytes: Uint8Array, location: string): EnvPair[
   return pairs;
 }
 
+/**
+ * The maximum line length, in bytes without the `\n`, that kustomize v5.5 reads from an env file.
+ * Its bufio.Scanner buffers at most 64 KiB, the line and its `\n` included. kustomize ignores the
+ * scanner's error, so a longer line silently ends the file.
+ */
+const maxLineBytes = 64 * 1024 - 1;
+
 /** Splits at `\n` like Go's bufio.ScanLines: one trailing `\r` per line is dropped, and a final empty line is not a line. */
-function splitLines(bytes: Uint8Array): Uint8Array[] {
+function splitLines(bytes: Uint8Array, location: string): Uint8Array[] {
   const lines: Uint8Array[] = [];
   let start = 0;
   while (start < bytes.length) {
@@ -66,6 +75,12 @@ function splitLines(bytes: Uint8Array): Uint8Array[] {
     const next = end < 0 ? bytes.length : end + 1;
     if (end < 0) {
       end = bytes.length;
+    }
+    if (end - start > maxLineBytes) {
+      throw new KrevealError("CONFIG_INVALID", `line ${lines.length + 1} is ${end - start} bytes long; the maximum is ${maxLineBytes}`, {
+        location,
+        fix: "Put the value in its own file and list it under files. kustomize's own secretGenerator silently drops such a line and every line after it.",
+      });
     }
     const lineEnd = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
     lines.push(bytes.subarray(start, lineEnd));

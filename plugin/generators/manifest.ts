@@ -2,6 +2,7 @@ import type * as z from "zod/mini";
 
 import { KrevealError, KrevealErrors } from "../errors.js";
 import { formatFieldPath } from "./field-path.js";
+import type { ManifestSchema } from "./lazy-schema.js";
 
 /**
  * Names a generator manifest in messages, e.g. `SecretGenerator "app-secret" in gen.yaml`. Works on
@@ -21,7 +22,7 @@ export function describeManifest(manifest: unknown, file: string | undefined): s
  * error located at `<manifest>: <field path>`, and all of them are thrown together. Messages
  * name types and fields, never the values found, because a misplaced value may be a secret.
  */
-export function parseManifest<T>(schema: z.ZodMiniType<T>, manifest: unknown, description: string, fieldList: string): T {
+export function parseManifest<T>(schema: z.ZodMiniType<T> | ManifestSchema<T>, manifest: unknown, description: string, fieldList: string): T {
   const result = schema.safeParse(manifest, { reportInput: true });
   if (result.success) {
     return result.data;

@@ -28,6 +28,12 @@ interface GeneratorKind {
 /** Every generator kind kreveal reads, by apiVersion and kind. */
 const generatorKinds: readonly GeneratorKind[] = [
   { apiVersion: "kreveal.dev/v1alpha1", kind: "SecretGenerator", load: () => import("./secret-generator/generate.js") },
+  { apiVersion: "kreveal.dev/v1alpha1", kind: "ManifestDecryptor", load: () => import("./manifest-decryptor/generate.js") },
+  // KSOPS accepts any apiVersion. Its documentation uses v1, and its own tests also use v2.
+  { apiVersion: "viaduct.ai/v1", kind: "ksops", load: () => import("./ksops/generate.js") },
+  { apiVersion: "viaduct.ai/v2", kind: "ksops", load: () => import("./ksops/generate.js") },
+  { apiVersion: "goabout.com/v1beta1", kind: "SopsSecretGenerator", load: () => import("./sops-secret-generator/generate.js") },
+  { apiVersion: "goabout.com/v1beta1", kind: "SopsSecret", load: () => import("./sops-secret-generator/generate.js") },
 ];
 
 /** Returns the apiVersion/kind pairs that `runGenerator` accepts, e.g. for help texts. */

@@ -87,3 +87,32 @@ test("env file: invalid UTF-8 rejected", () => {
     (error: unknown) => error instanceof KrevealError && /line 1 is not valid UTF-8/.test(error.message),
   );
 });
+
+test("env file: longest line kustomize reads", () => {
+  const value = "v".repeat(65533);
+  assert.deepEqual(parse(`A=${value}\nB=2`), [
+    ["A", value],
+    ["B", "2"],
+  ]);
+  assert.deepEqual(parse(`A=${"v".repeat(65532)}\r\n`), [["A", "v".repeat(65532)]]);
+});
+
+test("env file: longer line rejected", () => {
+  // kustomize v5.5 silently drops such a line and every line after it.
+  for (const [text, length] of [
+    [`A=1\nB=${"v".repeat(65534)}\nC=3\n`, 65536],
+    [`A=1\nB=${"v".repeat(65533)}\r\n`, 65536],
+    [`A=1\nB=${"v".repeat(65534)}`, 65536],
+  ] as const) {
+    assert.throws(
+      () => parse(text),
+      (error: unknown) => {
+        assert.ok(error instanceof KrevealError);
+        assert.equal(error.code, "CONFIG_INVALID");
+        assert.equal(error.message, `line 2 is ${length} bytes long; the maximum is 65535`);
+        assert.doesNotMatch(error.describe(), /vvvv/);
+        return true;
+      },
+    );
+  }
+});

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { KrevealError, KrevealErrors } from "../../plugin/errors.js";
 import { createInputReader } from "../../plugin/files/input-reader.js";
 import { runGenerator, type KubernetesObject } from "../../plugin/generators/registry.js";
+import { kustomizeBase64 } from "../../plugin/generators/secret-generator/base64.js";
 import { tempDir } from "../support/paths.js";
 
 /** Creates a repository folder with `.git`, a kustomization folder `app/` and the given files below it. */
@@ -104,9 +105,46 @@ test("SecretGenerator: metadata, type and options", async () => {
   assert.equal(secret.immutable, true);
 });
 
-test("SecretGenerator: no sources gives no data", async () => {
+test("SecretGenerator: no sources gives empty data", async () => {
+  // kustomize's built-in writes `data: {}` here, and `{}` hashes differently from a missing field.
   const secret = await generate(makeRepo({}), {});
-  assert.equal("data" in secret, false);
+  assert.deepEqual(secret.data, {});
+});
+
+test("SecretGenerator: long values wrapped like kustomize", async () => {
+  const secret = await generate(makeRepo({}), { literals: [`L=${"x".repeat(60)}`, `M=${"y".repeat(51)}`, `N=${"z".repeat(105)}`] });
+  const data = secret.data as Record<string, string>;
+
+  // kubectl v5.5.0's built-in secretGenerator writes this text for the value "x" * 60.
+  assert.equal(data.L, "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eH\nh4eHh4eHh4\n");
+  assert.equal(data.M, Buffer.from("y".repeat(51)).toString("base64"), "68 characters stay on one line");
+  assert.equal(data.N, `${Buffer.from("z".repeat(105)).toString("base64").slice(0, 70)}\n${Buffer.from("z".repeat(105)).toString("base64").slice(70)}\n`);
+  assert.equal(data.N.length, 142);
+});
+
+test("kustomizeBase64: line breaks every 70 characters", () => {
+  for (const length of [0, 1, 51, 52, 53, 105, 106, 157, 158, 4096]) {
+    const bytes = Uint8Array.from({ length }, (_, index) => (index * 7) % 256);
+    const plain = Buffer.from(bytes).toString("base64");
+    const wrapped = kustomizeBase64(bytes);
+
+    assert.equal(wrapped.replaceAll("\n", ""), plain, `length ${length}: same base64 text`);
+    if (plain.length < 70) {
+      assert.equal(wrapped, plain, `length ${length}: short text is not wrapped`);
+      continue;
+    }
+    const lines = wrapped.split("\n");
+    assert.equal(lines.pop(), "", `length ${length}: ends with a line break`);
+    assert.ok(lines.slice(0, -1).every((line) => line.length === 70), `length ${length}: full lines are 70 characters`);
+    const lastLength = lines.at(-1)?.length ?? 0;
+    assert.ok(lastLength > 0, `length ${length}: last line is not empty`);
+    assert.ok(lastLength <= 70, `length ${length}: last line is at most 70 characters`);
+  }
+});
+
+test("kustomizeBase64: subarray views", () => {
+  const buffer = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(kustomizeBase64(buffer.subarray(2, 5)), Buffer.from([2, 3, 4]).toString("base64"));
 });
 
 test("SecretGenerator: every config problem listed", async () => {
@@ -168,6 +206,15 @@ test("SecretGenerator: invalid keys named", async () => {
   assert.match(lines.join("\n"), /literals\[0\]: invalid Secret key: key "k+" is 254 characters long/);
   assert.match(lines.join("\n"), /literals\[1\]: invalid Secret key: key "\.\.x" must not be/);
   assert.match(lines.join("\n"), /files\[0\] "my file\.txt": invalid Secret key: key "my file\.txt"/);
+});
+
+test("SecretGenerator: duplicate whole-line key hidden", async () => {
+  const repo = makeRepo({ "app/a.env": "tokenvalue123\n", "app/b.env": "tokenvalue123\n" });
+  const errors = await generateError(repo, { envs: ["a.env", "b.env"] });
+  const text = errors.map((error) => error.describe()).join("\n");
+  assert.equal(errors.length, 1, text);
+  assert.match(text, /envs\[1\] "b\.env" line 1: the line has no "=", so its whole text is the key, and that key is already set by envs\[0\] "a\.env" line 1/);
+  assert.doesNotMatch(text, /tokenvalue123/);
 });
 
 test("SecretGenerator: values never in messages", async () => {

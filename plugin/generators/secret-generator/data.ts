@@ -131,7 +131,8 @@ function checkKeys(pairs: readonly DataPair[], description: string, problems: Kr
 
     const first = origins.get(pair.key);
     if (first !== undefined) {
-      problems.push(configError(description, pair.origin, `key "${pair.key}" is already set by ${first}`, "Give every data key one source only."));
+      const key = pair.hideKey ? 'the line has no "=", so its whole text is the key, and that key' : `key "${pair.key}"`;
+      problems.push(configError(description, pair.origin, `${key} is already set by ${first}`, "Give every data key one source only."));
       continue;
     }
     origins.set(pair.key, pair.origin);

@@ -1,6 +1,7 @@
 import type { KrevealError } from "../../errors.js";
 import { collectErrors, configError, parseManifest } from "../manifest.js";
 import type { GeneratorContext, KubernetesObject } from "../registry.js";
+import { kustomizeBase64 } from "./base64.js";
 import { collectSecretData } from "./data.js";
 import { secretGeneratorFields, secretGeneratorSchema, type SecretGeneratorManifest } from "./schema.js";
 
@@ -11,8 +12,10 @@ export const behaviorAnnotation = "kustomize.config.k8s.io/behavior";
 
 /**
  * Generates one Secret from a `kreveal.dev/v1alpha1` `SecretGenerator`, following kustomize's
- * built-in secretGenerator: base64 values in `data`, `type: Opaque` unless set, and the
- * needs-hash annotation unless `options.disableNameSuffixHash` is true.
+ * built-in secretGenerator: values in `data` as base64 with kustomize's line breaks (`data: {}`
+ * when there are none), `type: Opaque` unless set, and the needs-hash annotation unless
+ * `options.disableNameSuffixHash` is true. For the same plaintext, kustomize then gives the Secret
+ * the same name suffix as its built-in generator.
  */
 export async function generate(manifest: unknown, context: GeneratorContext): Promise<KubernetesObject[]> {
   const config = parseManifest(secretGeneratorSchema, manifest, context.description, secretGeneratorFields);
@@ -29,9 +32,8 @@ export async function generate(manifest: unknown, context: GeneratorContext): Pr
   if (config.options?.immutable === true) {
     secret.immutable = true;
   }
-  if (data.size > 0) {
-    secret.data = Object.fromEntries([...data].map(([key, value]) => [key, Buffer.from(value).toString("base64")]));
-  }
+  // The built-in writes `data: {}` even without sources, and kustomize hashes `{}` differently from a missing field.
+  secret.data = Object.fromEntries([...data].map(([key, value]) => [key, kustomizeBase64(value)]));
   return [secret];
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
 
 import { KrevealError } from "../../errors.js";
+import { keyCommandTimeoutMs } from "./key-source.js";
 
 /**
  * Runs `SOPS_AGE_KEY_CMD`. Like sops, kreveal splits the command line into words with POSIX
@@ -115,7 +116,7 @@ export async function runAgeKeyCommand(command: string, recipient: string): Prom
   return new Promise((resolve, reject) => {
     let child: ChildProcessByStdio<null, Readable, null>;
     try {
-      child = spawn(program, argv.slice(1), { stdio: ["ignore", "pipe", "ignore"], env, windowsHide: true });
+      child = spawn(program, argv.slice(1), { stdio: ["ignore", "pipe", "ignore"], env, windowsHide: true, timeout: keyCommandTimeoutMs });
     } catch {
       reject(commandFailed(`could not start "${program}"`));
       return;
@@ -134,7 +135,7 @@ export async function runAgeKeyCommand(command: string, recipient: string): Prom
         return;
       }
       output.fill(0);
-      reject(commandFailed(signal === null ? `exited with status ${code ?? "unknown"}` : `was killed by ${signal}`));
+      reject(commandFailed(signal === null ? `exited with status ${code ?? "unknown"}` : `timed out after ${keyCommandTimeoutMs / 1000} s or was killed (${signal})`));
     });
   });
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
+import { keyCommandTimeoutMs } from "./key-source.js";
+
 /**
  * Decrypts a PGP master key with the user's own GnuPG, which is sops's fallback too. The `gpg`
  * binary (or the one named by `SOPS_GPG_EXEC`) reads the armored message on stdin and writes the
@@ -41,7 +43,7 @@ export async function decryptWithGpg(message: string): Promise<GpgResult> {
   return new Promise((resolve) => {
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env, windowsHide: true });
+      child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env, windowsHide: true, timeout: keyCommandTimeoutMs });
     } catch {
       resolve({ reason: `${program} could not be started` });
       return;
@@ -67,7 +69,7 @@ export async function decryptWithGpg(message: string): Promise<GpgResult> {
         return;
       }
       output.fill(0);
-      const status = signal === null ? `exited with status ${code ?? "unknown"}` : `was killed by ${signal}`;
+      const status = signal === null ? `exited with status ${code ?? "unknown"}` : `timed out after ${keyCommandTimeoutMs / 1000} s or was killed (${signal})`;
       resolve({ reason: describeFailure(Buffer.concat(stderr).toString("utf8")) ?? `${program} ${status}` });
     });
 

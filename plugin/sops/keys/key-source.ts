@@ -1,3 +1,10 @@
+/**
+ * How long a helper program (gpg, SOPS_AGE_KEY_CMD) may run, in milliseconds. kreveal runs inside
+ * kustomize and Argo CD with no terminal, so a program waiting for a passphrase prompt would
+ * otherwise hang the whole build.
+ */
+export const keyCommandTimeoutMs = 30_000;
+
 /** One master key entry of the `sops` metadata, e.g. one element of `sops.age`. */
 export interface MasterKey {
   /** The metadata field the entry sits in: `age`, `pgp`, `kms`, `gcp_kms`, `azure_kv`, `hc_vault` or `hckms`. */
