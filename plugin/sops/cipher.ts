@@ -1,4 +1,4 @@
-import { createDecipheriv } from "node:crypto";
+import { createDecipheriv, type KeyObject } from "node:crypto";
 
 import { KrevealError } from "../errors.js";
 
@@ -45,7 +45,7 @@ export function parseEncryptedValue(text: string): EncryptedValue {
  * Opens one value with AES-256-GCM. The additional data is the value's key path (or the
  * `lastmodified` text for the MAC). sops uses 32-byte IVs, which Node accepts as GCM nonces.
  */
-export function openValue(value: EncryptedValue, dataKey: Uint8Array, additionalData: string): Buffer {
+export function openValue(value: EncryptedValue, dataKey: KeyObject, additionalData: string): Buffer {
   if (value.tag.length !== 16) {
     throw new KrevealError("SOPS_VALUE_INVALID", `the tag of the ENC[...] value has ${value.tag.length} bytes, expected 16`, {
       fix: "The file was probably edited by hand. Restore it from version control or re-encrypt it with sops.",

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 
 import { KrevealError, withLocation } from "../errors.js";
 import { looksEncrypted, openValue, parseEncryptedValue } from "./cipher.js";
@@ -54,7 +54,10 @@ async function decryptUnlocated(bytes: Uint8Array, storeName: StoreName): Promis
   }
 
   const metadata = readMetadata(document.metadata);
-  const dataKey = await recoverDataKey(metadata.keyGroups, metadata.shamirThreshold);
+  // One KeyObject serves every value of the file: Node 24 checks raw Buffer keys slowly on each call.
+  const dataKeyBytes = await recoverDataKey(metadata.keyGroups, metadata.shamirThreshold);
+  const dataKey = createSecretKey(dataKeyBytes);
+  dataKeyBytes.fill(0);
 
   const branches = document.branches;
   const digest = decryptBranches(branches, {
@@ -78,7 +81,7 @@ async function decryptUnlocated(bytes: Uint8Array, storeName: StoreName): Promis
 }
 
 /** Compares the stored MAC with the digest of the decrypted content, in constant time. */
-function verifyMac(metadata: SopsMetadata, dataKey: Uint8Array, digest: string): void {
+function verifyMac(metadata: SopsMetadata, dataKey: KeyObject, digest: string): void {
   if (metadata.mac === "" || !looksEncrypted(metadata.mac)) {
     throw new KrevealError("SOPS_MAC_MISSING", "the file has no MAC, so its integrity cannot be checked", {
       location: "sops.mac",

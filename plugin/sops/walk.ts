@@ -1,4 +1,4 @@
-import { createHash, type Hash } from "node:crypto";
+import { createHash, type Hash, type KeyObject } from "node:crypto";
 
 import { KrevealError, withLocation } from "../errors.js";
 import { looksEncrypted, openValue, parseEncryptedValue } from "./cipher.js";
@@ -11,7 +11,7 @@ import { canonicalBytes, typedScalar } from "./values.js";
 const macOnlyEncryptedPrefix = Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69", "hex");
 
 export interface WalkOptions {
-  readonly dataKey: Uint8Array;
+  readonly dataKey: KeyObject;
   readonly rule: SelectionRule;
   readonly macOnlyEncrypted: boolean;
   /** Keep `str` values as raw bytes (binary store). */
