@@ -5,6 +5,7 @@
  */
 import { binaryStore } from "./binary.js";
 import { dotenvStore } from "./dotenv.js";
+import { storeNameForPath } from "./extension.js";
 import { iniStore } from "./ini.js";
 import { jsonStore } from "./json.js";
 import type { Store, StoreName } from "./store.js";
@@ -20,20 +21,10 @@ const SHAPES: Readonly<Record<Exclude<StoreName, "binary">, RegExp>> = {
 
 const STORES: Readonly<Record<Exclude<StoreName, "binary">, Store>> = { json: jsonStore, yaml: yamlStore, dotenv: dotenvStore, ini: iniStore };
 
+/** Returns the store the extension names, or undefined for an extension sops reads as binary. */
 function extensionStore(path: string): Exclude<StoreName, "binary"> | undefined {
-  if (path.endsWith(".yaml") || path.endsWith(".yml")) {
-    return "yaml";
-  }
-  if (path.endsWith(".json")) {
-    return "json";
-  }
-  if (path.endsWith(".env")) {
-    return "dotenv";
-  }
-  if (path.endsWith(".ini")) {
-    return "ini";
-  }
-  return undefined;
+  const name = storeNameForPath(path);
+  return name === "binary" ? undefined : name;
 }
 
 function hasSopsMetadata(metadata: Record<string, unknown> | undefined): boolean {
