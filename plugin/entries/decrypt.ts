@@ -14,11 +14,11 @@ const storeNames: readonly StoreName[] = ["yaml", "json", "dotenv", "ini", "bina
  * `sops --decrypt`. The format comes from the extension unless `--input-type` names it.
  */
 export async function main(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { "input-type": { type: "string" } },
-  });
+  const { values, positionals } = parseDecryptArgs(args);
+  if (values.help === true) {
+    await writeStdout(decryptUsage);
+    return;
+  }
 
   const file = positionals.at(0);
   if (file === undefined || positionals.length > 1) {
@@ -31,6 +31,28 @@ export async function main(args: string[]): Promise<void> {
   const bytes = await readInput(file);
   const decrypted = await decrypt(bytes, { file: file === "-" ? "(stdin)" : file, store });
   await writeStdout(decrypted.plaintext);
+}
+
+const decryptUsage = `usage: kreveal decrypt [--input-type yaml|json|dotenv|ini|binary] FILE
+
+Prints the plaintext of a SOPS-encrypted FILE in its own format, like sops --decrypt. The format
+comes from the file extension unless --input-type names it; FILE - reads standard input and needs
+--input-type. Private keys are found as sops finds them (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
+SOPS_AGE_KEY_CMD, the default age keys.txt, KREVEAL_PGP_KEY_FILE, GnuPG).
+`;
+
+function parseDecryptArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: { "input-type": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    throw new KrevealError("USAGE", error instanceof Error ? error.message : "invalid arguments", {
+      fix: "Run: kreveal decrypt --help",
+    });
+  }
 }
 
 function chooseStore(file: string, inputType: string | undefined): StoreName {

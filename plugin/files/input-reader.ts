@@ -33,6 +33,7 @@ export function createInputReader(folders: InputFolders): InputReader {
 
       const store = detectSopsStore(bytes, path);
       if (store === undefined) {
+        rejectOrphanedCiphertext(bytes, location);
         return bytes;
       }
 
@@ -60,6 +61,21 @@ export function createInputReader(folders: InputFolders): InputReader {
       return decrypt(bytes, { file: location, store: store ?? "binary" });
     },
   };
+}
+
+const encryptedValueMarker = Buffer.from("ENC[AES256_GCM,");
+
+/**
+ * Rejects a plain file that contains sops `ENC[...]` values. Its metadata was lost, typically in
+ * a merge, and using it as it is would ship ciphertext strings as passwords.
+ */
+function rejectOrphanedCiphertext(bytes: Uint8Array, location: string): void {
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(encryptedValueMarker)) {
+    throw new KrevealError("SOPS_METADATA_MISSING", "the file contains ENC[AES256_GCM,...] values but no sops metadata", {
+      location,
+      fix: "The sops metadata was probably lost in a merge or an edit. Restore the file from version control, or re-encrypt it with sops.",
+    });
+  }
 }
 
 function readBytes(path: string, location: string): Uint8Array {

@@ -1,7 +1,11 @@
 import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 
 import { KrevealError } from "../errors.js";
+import { isInside } from "./inside.js";
+import { keyLocationOf, keyLocations, type KeyLocations } from "./key-locations.js";
+
+export { isInside };
 
 /** Where generator inputs are looked up. Both folders are real paths (no symbolic links). */
 export interface InputFolders {
@@ -9,6 +13,8 @@ export interface InputFolders {
   readonly cwd: string;
   /** The repository root: no input may resolve outside it. */
   readonly root: string;
+  /** Private key locations that no input may come from; read from the environment when absent. */
+  readonly keyLocations?: KeyLocations;
 }
 
 /**
@@ -33,6 +39,14 @@ export function resolveInputPath(field: string, path: string, folders: InputFold
     throw outsideRoot(location, `follows a symbolic link to a place outside the repository root ${folders.root}`);
   }
 
+  const keyLocation = keyLocationOf(real, folders.keyLocations ?? keyLocations());
+  if (keyLocation !== undefined) {
+    throw new KrevealError("PATH_PROTECTED", keyLocation, {
+      location,
+      fix: "Generator inputs may not come from key stores. If this really is data for a Secret, copy it into the repository.",
+    });
+  }
+
   if (!statSync(real).isFile()) {
     throw new KrevealError("CONFIG_INVALID", "is not a regular file", {
       location,
@@ -42,11 +56,6 @@ export function resolveInputPath(field: string, path: string, folders: InputFold
   return real;
 }
 
-/** Tells whether `path` is `root` or lies below it. Both must be absolute and normalized. */
-export function isInside(root: string, path: string): boolean {
-  const rest = relative(root, path);
-  return rest === "" || (!isAbsolute(rest) && rest !== ".." && !rest.startsWith(`..${sep}`));
-}
 
 function realPathOf(path: string, location: string): string {
   try {

@@ -50,3 +50,34 @@ describe("generator bad input", () => {
     });
   }
 });
+
+describe("generator inputs from key stores", () => {
+  it("home folder without .git: age keys file rejected", () => {
+    // kpt runs functions in its own cwd; when that is a home folder without .git, the home
+    // folder becomes the repository root, so the key locations need their own check.
+    const home = tempDir("kreveal-home-");
+    mkdirSync(path.join(home, ".config/sops/age"), { recursive: true });
+    writeFileSync(path.join(home, ".config/sops/age/keys.txt"), `# test\n${outsideSecret}\n`);
+    writeFileSync(path.join(home, "gen.yaml"), header("files:\n  - k=.config/sops/age/keys.txt\n"));
+
+    const env = { ...isolatedEnv(), HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
+    const result = runKreveal(["legacy", "gen.yaml"], { cwd: home, env });
+    assertFailedClosed(result, { names: "gen.yaml", code: "PATH_PROTECTED", keyPath: "files[0]", secrets: [outsideSecret] });
+  });
+
+  it("SOPS_AGE_KEY_FILE inside the repository rejected", () => {
+    const { folder } = app(header("files:\n  - keys.txt\n"));
+    writeFileSync(path.join(folder, "keys.txt"), outsideSecret);
+    const result = runKreveal(["legacy", "generator.yaml"], { cwd: folder, env: isolatedEnv({ SOPS_AGE_KEY_FILE: path.join(folder, "keys.txt") }) });
+    assertFailedClosed(result, { names: "generator.yaml", code: "PATH_PROTECTED", keyPath: "files[0]", secrets: [outsideSecret] });
+  });
+});
+
+describe("plain input with sops values", () => {
+  it("env file that lost its metadata rejected", () => {
+    const { folder } = app(header("envs:\n  - app.enc.env\n"));
+    writeFileSync(path.join(folder, "app.enc.env"), "TOKEN=ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n");
+    const result = runKreveal(["legacy", "generator.yaml"], { cwd: folder, env: isolatedEnv() });
+    assertFailedClosed(result, { names: "generator.yaml", code: "SOPS_METADATA_MISSING", keyPath: "envs[0]", secrets: [] });
+  });
+});
