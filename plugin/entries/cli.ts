@@ -51,7 +51,7 @@ export const finished = runMain(async () => {
     return;
   }
   if (load === undefined) {
-    // Asked-for help goes to stdout so that it can be paged; a wrong command gets it on stderr.
+    // Help that the user asked for goes to stdout so that it can be paged. A wrong command gets it on stderr.
     const asked = name === undefined || name === "help" || name === "--help" || name === "-h";
     if (asked) {
       await writeStdout(usage);

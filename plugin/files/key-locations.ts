@@ -53,7 +53,7 @@ function realPaths(paths: readonly string[]): string[] {
     try {
       result.push(realpathSync.native(path));
     } catch {
-      // A location that does not exist holds no keys; keep its plain form in case it appears later.
+      // A location that does not exist contains no keys yet. Its plain form is kept in case it appears later.
       result.push(resolve(path));
     }
   }
