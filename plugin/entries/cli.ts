@@ -13,6 +13,7 @@ const commands = new Map<string, () => Promise<{ main(args: string[]): Promise<v
   ["fn", () => import("./fn.js")],
   ["legacy", () => import("./legacy.js")],
   ["render", () => import("./render.js")],
+  ["resolve", () => import("./resolve.js")],
 ]);
 
 const usage = `usage: kreveal <command> [arguments]
@@ -25,6 +26,9 @@ commands:
   legacy CONFIG  run as a kustomize legacy exec plugin with the generator config at CONFIG
   render DIR     build the kustomization in DIR with kreveal's plugins and print the manifests;
                  --mask prints Secret values as short digests (see kreveal render --help)
+  resolve FILE|DIR|-
+                 resolve the placeholders (<vault:PATH#KEY>, <sops:FILE#KEY>) in the manifests of
+                 a file, a folder or stdin and print them (see kreveal resolve --help)
 
 environment:
   SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD
