@@ -1,3 +1,5 @@
+import { setMaxListeners } from "node:events";
+
 import type { Document } from "yaml";
 
 import { KrevealError, KrevealErrors } from "../errors.js";
@@ -34,6 +36,8 @@ export async function resolvePlaceholders(documents: readonly Document[], option
 
   const placeholders = occurrences.flatMap((occurrence) => occurrence.segments.filter((segment): segment is Placeholder => typeof segment !== "string"));
   const controller = new AbortController();
+  // Every read in flight listens on this one signal, more than Node's default warning limit of 10.
+  setMaxListeners(0, controller.signal);
   const timeoutMs = options.timeoutMs ?? 50_000;
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let results;
