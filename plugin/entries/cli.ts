@@ -23,7 +23,7 @@ commands:
   decrypt FILE   print the plaintext of a SOPS-encrypted file in its own format (FILE - reads
                  stdin; see kreveal decrypt --help)
   fn             run as a KRM function: ResourceList on stdin, ResourceList on stdout
-  legacy CONFIG  run as a kustomize legacy exec plugin with the generator config at CONFIG
+  legacy CONFIG  run as a kustomize legacy exec plugin with the generator or transformer config at CONFIG
   render DIR     build the kustomization in DIR with kreveal's plugins and print the manifests;
                  --mask prints Secret values as short digests (see kreveal render --help)
   resolve FILE|DIR|-

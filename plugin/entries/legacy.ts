@@ -1,16 +1,22 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+
+import type { Document } from "yaml";
 
 import { KrevealError } from "../errors.js";
 import { createInputReaderForCwd } from "../files/input-reader.js";
 import { parseYamlStream } from "../formats/yaml-read.js";
 import { runGenerator } from "../generators/registry.js";
-import { writeStdout } from "./stdio.js";
+import { readStdin, writeStdout } from "./stdio.js";
 import { renderYamlStream } from "../output/yaml-stream.js";
+import { renderDocumentStream } from "../transformers/documents.js";
+import { isTransformerManifest, runTransformer } from "../transformers/registry.js";
 
 /**
  * `kreveal legacy CONFIG`: runs as a kustomize legacy exec plugin. kustomize starts the plugin
  * with the path of a file holding the generator manifest and the kustomization folder as cwd, and
- * reads a YAML stream of the generated resources from stdout. The config file may lie anywhere
+ * reads a YAML stream of the generated resources from stdout. A transformer config (listed under
+ * `transformers:`) gets the kustomization's resources as a YAML stream on stdin and prints them
+ * transformed. The config file may lie anywhere
  * (kustomize writes it to a temporary folder); the inputs it names must stay inside the repository.
  */
 export async function main(args: string[]): Promise<void> {
@@ -22,9 +28,35 @@ export async function main(args: string[]): Promise<void> {
   }
 
   const manifest = readManifest(file);
+  if (isTransformerManifest(manifest)) {
+    await transformStdin(manifest, describeConfigFile(file));
+    return;
+  }
+
   const inputs = createInputReaderForCwd();
   const generated = await runGenerator(manifest, inputs, describeConfigFile(file));
   await writeStdout(renderYamlStream(generated));
+}
+
+/**
+ * Transforms the resource stream on stdin and prints every resource back. A stream without
+ * resources gives an empty output, which for kustomize means no resources, as before.
+ */
+async function transformStdin(manifest: unknown, file: string): Promise<void> {
+  const text = strictUtf8Decode(await readStdin());
+  const documents: Document[] = parseYamlStream(text, "resource stream on stdin").filter((document) => document.contents !== null);
+  await runTransformer(manifest, documents, { cwd: realpathSync.native(process.cwd()), file });
+  await writeStdout(renderDocumentStream(documents));
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function strictUtf8Decode(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new KrevealError("INPUT_MALFORMED", "the input is not valid UTF-8", { location: "resource stream on stdin" });
+  }
 }
 
 /**
