@@ -97,13 +97,22 @@ function combine(occurrence: Occurrence, values: readonly unknown[], location: s
   if (occurrence.encoding === "base64") {
     return Buffer.from(String(result), "utf8").toString("base64");
   }
-  if (occurrence.inSecretData && (typeof result !== "string" || !isBase64(result))) {
+  // argocd-vault-plugin writes whatever its placeholders give into Secret data, and manifests
+  // written for it rely on that (values joined from base64 pieces, plain numbers), so only
+  // kreveal's own placeholder forms are held to valid base64 there.
+  if (occurrence.inSecretData && !onlyAvpForms(occurrence) && (typeof result !== "string" || !isBase64(result))) {
     throw new KrevealError("PLACEHOLDER_INVALID", "a Secret's data value must be base64, and the substituted value is not", {
       location,
       fix: "Append | base64encode to the placeholder, or move the entry to stringData.",
     });
   }
   return result;
+}
+
+/** Tells whether every placeholder in the occurrence uses an argocd-vault-plugin form (`<path:...>` or `<KEY>`). */
+function onlyAvpForms(occurrence: Occurrence): boolean {
+  const placeholders = occurrence.segments.filter((segment): segment is Placeholder => typeof segment !== "string");
+  return placeholders.length > 0 && placeholders.every((placeholder) => !/^<\s*(vault|sops):/.test(placeholder.text));
 }
 
 function textOf(value: unknown, location: string): string {
