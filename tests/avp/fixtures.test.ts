@@ -32,9 +32,7 @@ const inputs: readonly (readonly [string, number])[] = [
  * Inputs whose AVP output kreveal does not reproduce, with the difference. These tests still run
  * and compare in full, so they start to pass when kreveal's output matches.
  */
-const differences = new Map<string, string>([
-  ["modifers.yaml", "kreveal rejects the Service's jsonPath template with {range}...{end} and quoted literals (PLACEHOLDER_INVALID) and prints nothing"],
-]);
+const differences = new Map<string, string>([]);
 
 /** Inputs that kreveal resolves exactly as AVP does, in `all.yaml` order. */
 const matching = inputs.filter(([name, count]) => count > 0 && !differences.has(name)).map(([name]) => name);
@@ -81,7 +79,7 @@ describe("AVP fixtures", () => {
     });
   }
 
-  it("resolves the folder as all.yaml", { todo: "the folder holds modifers.yaml, which kreveal rejects, so it prints nothing" }, async () => {
+  it("resolves the folder as all.yaml", async () => {
     const result = await runKrevealAsync(["resolve", "nonempty"], { cwd, env });
     assert.equal(result.stderr, "");
     assert.equal(result.status, 0);
