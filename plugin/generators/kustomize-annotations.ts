@@ -1,4 +1,6 @@
-import { isRecord } from "./manifest.js";
+import type { KrevealError } from "../errors.js";
+import { configError, isRecord } from "./manifest.js";
+import { warn } from "./warnings.js";
 
 /** Annotation that makes kustomize append the content hash to a generated resource's name and rewrite references to it. */
 export const needsHashAnnotation = "kustomize.config.k8s.io/needs-hash";
@@ -50,4 +52,26 @@ export function checkKustomizeAnnotations(resource: Readonly<Record<string, unkn
     });
   }
   return problems;
+}
+
+/**
+ * Checks a generated resource's kustomize annotations and reports each problem: a config error in
+ * `errors` when kustomize would fail the build (or for every problem when `strict`), else a
+ * warning on stderr. `fieldOf` turns an annotation's path into the field that messages name.
+ */
+export function reportAnnotationProblems(
+  resource: Readonly<Record<string, unknown>>,
+  description: string,
+  fieldOf: (field: readonly PropertyKey[]) => string,
+  errors: KrevealError[],
+  strict = false,
+): void {
+  for (const problem of checkKustomizeAnnotations(resource)) {
+    const field = fieldOf(problem.field);
+    if (problem.failsBuild || strict) {
+      errors.push(configError(description, field, problem.message, problem.fix));
+    } else {
+      warn(`${description}: ${field}`, `${problem.message}. ${problem.fix}`);
+    }
+  }
 }

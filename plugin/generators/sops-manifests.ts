@@ -5,10 +5,9 @@ import { yamlStore } from "../sops/stores/yaml.js";
 import { toPlain, type Branch } from "../sops/tree.js";
 import { formatFieldPath } from "./field-path.js";
 import { locateErrors } from "./input-errors.js";
-import { checkKustomizeAnnotations } from "./kustomize-annotations.js";
+import { reportAnnotationProblems } from "./kustomize-annotations.js";
 import { collectErrors, configError, isRecord } from "./manifest.js";
 import type { KubernetesObject } from "./registry.js";
-import { warn } from "./warnings.js";
 
 /** One SOPS-encrypted manifest file named by a generator field, e.g. `files[2]`. */
 export interface ManifestFile {
@@ -116,12 +115,6 @@ function checkResource(resource: Record<string, unknown>, where: string, options
     errors.push(configError(options.description, at(["metadata", "name"]), metadata.name === undefined ? "is required" : "must be a non-empty string", fix));
   }
 
-  for (const problem of checkKustomizeAnnotations(resource)) {
-    if (problem.failsBuild || options.strictBehavior) {
-      errors.push(configError(options.description, at(problem.field), problem.message, problem.fix));
-    } else {
-      warn(`${options.description}: ${at(problem.field)}`, `${problem.message}. ${problem.fix}`);
-    }
-  }
+  reportAnnotationProblems(resource, options.description, at, errors, options.strictBehavior);
   return errors;
 }

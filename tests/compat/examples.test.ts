@@ -14,7 +14,7 @@ before(() => {
 });
 
 function renderExample(name: string): Record<string, unknown>[] {
-  const result = run(process.execPath, [path.join(repoRoot, "scripts/migration-example.js"), name], { cwd: repoRoot, env: isolatedEnv() });
+  const result = run(process.execPath, [path.join(repoRoot, "scripts/run-example.js"), name], { cwd: repoRoot, env: isolatedEnv() });
   assert.equal(result.status, 0, result.stderr);
   return parseStream(result.stdout);
 }

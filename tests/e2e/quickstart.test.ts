@@ -10,7 +10,7 @@ const skip = skipWithout("kubectl");
 
 test("quickstart: renders the example", { skip }, () => {
   requireBundle();
-  const result = run(process.execPath, [path.join(repoRoot, "scripts/quickstart.js")], { cwd: repoRoot, env: isolatedEnv() });
+  const result = run(process.execPath, [path.join(repoRoot, "scripts/run-example.js"), "quickstart"], { cwd: repoRoot, env: isolatedEnv() });
   assert.equal(result.status, 0, result.stderr);
 
   const resources = parseStream(result.stdout);

@@ -1,7 +1,7 @@
 import type { KrevealError } from "../../errors.js";
 import { formatFieldPath } from "../field-path.js";
 import { locateErrors } from "../input-errors.js";
-import { checkKustomizeAnnotations } from "../kustomize-annotations.js";
+import { reportAnnotationProblems } from "../kustomize-annotations.js";
 import { collectErrors, configError } from "../manifest.js";
 import type { GeneratorContext, KubernetesObject } from "../registry.js";
 import { parseFileSource } from "../secret-generator/sources.js";
@@ -71,14 +71,7 @@ export async function generateSecretFrom(entry: KsopsSecretFrom, index: number, 
 
   checkKeys([...stringData, ...data], context.description, problems);
   const secret = buildSecret(entry, name, stringData, data);
-  for (const problem of checkKustomizeAnnotations(secret)) {
-    const field = formatFieldPath([...base, ...problem.field]);
-    if (problem.failsBuild) {
-      problems.push(configError(context.description, field, problem.message, problem.fix));
-    } else {
-      warn(`${context.description}: ${field}`, `${problem.message}. ${problem.fix}`);
-    }
-  }
+  reportAnnotationProblems(secret, context.description, (field) => formatFieldPath([...base, ...field]), problems);
 
   if (problems.length > 0) {
     throw collectErrors(problems);

@@ -2,13 +2,12 @@ import type { KrevealError } from "../../errors.js";
 import { warnUnknownFields } from "../compat-fields.js";
 import { formatFieldPath } from "../field-path.js";
 import { locateErrors } from "../input-errors.js";
-import { behaviorAnnotation, checkKustomizeAnnotations, needsHashAnnotation } from "../kustomize-annotations.js";
+import { behaviorAnnotation, needsHashAnnotation, reportAnnotationProblems } from "../kustomize-annotations.js";
 import { collectErrors, configError, isRecord, parseManifest } from "../manifest.js";
 import type { GeneratorContext, KubernetesObject } from "../registry.js";
 import { parseFileSource } from "../secret-generator/sources.js";
 import { secretKeyProblem } from "../secret-key.js";
 import { sortedKeys } from "../sorted-keys.js";
-import { warn } from "../warnings.js";
 import { envFormat, parseEnvSource, type EnvFormat } from "./env-sources.js";
 import {
   sopsSecretGeneratorFields,
@@ -53,14 +52,7 @@ export async function generate(manifest: unknown, context: GeneratorContext): Pr
 
   const data = await collectData(config, context, problems);
   const secret = buildSecret(config, name, data);
-  for (const problem of checkKustomizeAnnotations(secret)) {
-    const field = problem.field.at(-1) === behaviorAnnotation ? "behavior" : formatFieldPath(problem.field);
-    if (problem.failsBuild) {
-      problems.push(configError(context.description, field, problem.message, problem.fix));
-    } else {
-      warn(`${context.description}: ${field}`, `${problem.message}. ${problem.fix}`);
-    }
-  }
+  reportAnnotationProblems(secret, context.description, (field) => (field.at(-1) === behaviorAnnotation ? "behavior" : formatFieldPath(field)), problems);
 
   if (problems.length > 0) {
     throw collectErrors(problems);

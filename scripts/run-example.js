@@ -1,19 +1,23 @@
-// Renders one of the migration examples (examples/ksops-migration or
+// Renders one of the examples (examples/quickstart, examples/ksops-migration or
 // examples/sopssecretgenerator-migration) with kubectl kustomize and kreveal's legacy plugins, and
-// prints the manifests. Usage: node scripts/migration-example.js ksops|sopssecretgenerator
-// Builds nothing itself: run npm run build first.
+// prints the manifests. Usage: node scripts/run-example.js quickstart|ksops|sopssecretgenerator
+// Builds nothing itself: the npm scripts that call it run npm run build first.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const examples = { ksops: "examples/ksops-migration", sopssecretgenerator: "examples/sopssecretgenerator-migration" };
+const examples = {
+  quickstart: "examples/quickstart",
+  ksops: "examples/ksops-migration",
+  sopssecretgenerator: "examples/sopssecretgenerator-migration",
+};
 
 const name = process.argv[2];
-const folder = examples[name];
+const folder = Object.hasOwn(examples, name ?? "") ? examples[name] : undefined;
 if (folder === undefined) {
-  console.error(`usage: node scripts/migration-example.js ${Object.keys(examples).join("|")}`);
+  console.error(`usage: node scripts/run-example.js ${Object.keys(examples).join("|")}`);
   process.exit(2);
 }
 if (!existsSync(path.join(root, "dist/kreveal.js"))) {
