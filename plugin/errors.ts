@@ -33,7 +33,7 @@ export type ErrorCode =
 export interface KrevealErrorOptions {
   /** The file, resource or field the error is about, e.g. `secrets/db.enc.yaml` or `data.password`. */
   location?: string;
-  /** What the user can do about it, as a full sentence. */
+  /** The user's next step, as a full sentence. */
   fix?: string;
   cause?: unknown;
 }

@@ -7,7 +7,7 @@ import { keyLocationOf, keyLocations, type KeyLocations } from "./key-locations.
 
 export { isInside };
 
-/** Where generator inputs are looked up. Both folders are real paths (no symbolic links). */
+/** The folders that generator inputs are looked up in, both real paths (no symbolic links). */
 export interface InputFolders {
   /** The kustomization folder: relative input paths start here. */
   readonly cwd: string;

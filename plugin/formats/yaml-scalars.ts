@@ -65,7 +65,7 @@ function parseGoFloat(text: string): number | undefined {
 /**
  * Types a plain (unquoted, untagged) scalar the way yaml.v3 decodes it into `interface{}`:
  * null, bool, int (int64, or uint64 when larger), float, timestamp or string. Only the exact
- * spellings yaml.v3 knows are special, so `yes`, `on` and `Null ` stay strings.
+ * spellings that yaml.v3 treats as special are typed, so `yes`, `on` and `Null ` stay strings.
  */
 export function resolvePlainScalar(text: string): ResolvedScalar {
   const word = WORDS.get(text);

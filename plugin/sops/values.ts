@@ -53,7 +53,7 @@ export function canonicalBytes(scalar: Scalar): Uint8Array {
   }
 }
 
-// The plaintext is secret, so these errors say what kind of text was expected, never what was found.
+// The plaintext is secret, so these errors state the kind of text expected, never the text found.
 function invalidPlaintext(type: string): KrevealError {
   return new KrevealError("SOPS_VALUE_INVALID", `the decrypted value is not a valid ${type}`, {
     fix: "The file was written by a tool that does not follow the sops format. Re-encrypt it with sops.",

@@ -16,7 +16,7 @@ export function emptyHome(): string {
   return mkdtempSync(path.join(os.tmpdir(), "kreveal-vault-home-"));
 }
 
-/** Creates a backend that sees only the given environment variables and an empty HOME. */
+/** Creates a backend that reads only the given environment variables and an empty HOME. */
 export function backendWith(env: Record<string, string>, retry: RetryPolicy = FAST_RETRY): SecretBackend {
   return createVaultBackend({ env: { HOME: emptyHome(), ...env }, retry });
 }

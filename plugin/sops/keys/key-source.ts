@@ -15,7 +15,7 @@ export interface MasterKey {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-/** Why one master key could not be opened. Never contains key material. */
+/** The reason one master key could not be opened. It never contains key material. */
 export interface UnwrapAttempt {
   readonly key: MasterKey;
   readonly reason: string;

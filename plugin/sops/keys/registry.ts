@@ -36,7 +36,7 @@ export function keySourceFor(field: string): Promise<KeySource> {
   return source;
 }
 
-/** A key source for a service kreveal cannot reach yet: every attempt explains that. */
+/** Creates the key source for a service kreveal cannot reach yet. Every attempt reports that it is unsupported. */
 function unsupported(field: string, service: string): KeySource {
   return {
     field,

@@ -1,6 +1,6 @@
 import type { Branch } from "../tree.js";
 
-/** The file formats sops knows. sops picks one from the file extension; anything unknown is binary. */
+/** The file formats sops reads. sops picks one from the file extension, and anything else is binary. */
 export type StoreName = "yaml" | "json" | "dotenv" | "ini" | "binary";
 
 /** An encrypted file split into its data branches and its raw `sops` metadata. */
