@@ -28,7 +28,10 @@ export type ErrorCode =
   | "BACKEND_RATE_LIMITED"
   | "BACKEND_UNAVAILABLE"
   | "BACKEND_FAILED"
-  | "GENERATOR_FAILED";
+  | "GENERATOR_FAILED"
+  | "POLICY_DENIED"
+  | "TOOL_FAILED"
+  | "TIMEOUT";
 
 export interface KrevealErrorOptions {
   /** The file, resource or field the error is about, e.g. `secrets/db.enc.yaml` or `data.password`. */

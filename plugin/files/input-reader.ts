@@ -1,6 +1,8 @@
 import { readFileSync, realpathSync } from "node:fs";
+import { relative, sep } from "node:path";
 
 import { KrevealError } from "../errors.js";
+import { policyFileOf } from "../policy/policy-file.js";
 import type { DecryptedFile } from "../sops/decrypt.js";
 import { detectSopsStore } from "../sops/stores/index.js";
 import { findRepoRoot } from "./repo-root.js";
@@ -23,8 +25,12 @@ export interface InputReader {
   readEncrypted(field: string, path: string): Promise<DecryptedFile>;
 }
 
-/** Creates the reader used by every generator: paths stay inside `folders.root`. */
-export function createInputReader(folders: InputFolders): InputReader {
+/**
+ * Creates the reader used by every generator: paths stay inside `folders.root`. When `env` names
+ * a tenant policy (KREVEAL_POLICY_FILE), every SOPS-encrypted file is checked against the
+ * project's sops rule before it is decrypted.
+ */
+export function createInputReader(folders: InputFolders, env: NodeJS.ProcessEnv = process.env): InputReader {
   return {
     async read(field, path) {
       const location = `${field} "${path}"`;
@@ -37,6 +43,7 @@ export function createInputReader(folders: InputFolders): InputReader {
         return bytes;
       }
 
+      await checkSopsPolicy(real, folders.root, location, env);
       // The decrypter and its key sources are loaded only when an input is encrypted.
       const { decrypt } = await import("../sops/decrypt.js");
       const decrypted = await decrypt(bytes, { file: location, store });
@@ -56,11 +63,27 @@ export function createInputReader(folders: InputFolders): InputReader {
         });
       }
 
+      await checkSopsPolicy(real, folders.root, location, env);
       // decrypt() reports an empty file as INPUT_EMPTY and never uses the store given for it.
       const { decrypt } = await import("../sops/decrypt.js");
       return decrypt(bytes, { file: location, store: store ?? "binary" });
     },
   };
+}
+
+/**
+ * Throws POLICY_DENIED when a tenant policy applies and its sops rule does not allow the file at
+ * `real` (a real path inside `root`). Without KREVEAL_POLICY_FILE this reads no file and loads no
+ * module.
+ */
+async function checkSopsPolicy(real: string, root: string, location: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const file = policyFileOf(env);
+  if (file === undefined) {
+    return;
+  }
+
+  const { projectPolicy } = await import("../policy/access.js");
+  projectPolicy(file, env).checkSopsFile(relative(root, real).split(sep).join("/"), location);
 }
 
 const encryptedValueMarker = Buffer.from("ENC[AES256_GCM,");

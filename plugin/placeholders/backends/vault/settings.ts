@@ -5,11 +5,14 @@ import path from "node:path";
 import { parse } from "yaml";
 
 import { KrevealError } from "../../../errors.js";
+import { projectPolicy } from "../../../policy/access.js";
+import { policyFileOf } from "../../../policy/policy-file.js";
 
 /**
- * Vault connection and login settings. They come only from the operator: the process environment
- * and the optional file named by KREVEAL_VAULT_CONFIG. Manifests and Argo CD applications cannot
- * set them.
+ * Vault connection and login settings. They come only from the operator: the process environment,
+ * the optional file named by KREVEAL_VAULT_CONFIG and the tenant policy (KREVEAL_POLICY_FILE),
+ * whose `projects.<project>.vault.role` replaces KREVEAL_VAULT_ROLE. Manifests and Argo CD
+ * applications cannot set them.
  */
 export interface VaultSettings {
   /** Base address such as `https://vault.example:8200`, without a trailing slash. */
@@ -101,23 +104,25 @@ function authSettings(raw: RawSettings, env: NodeJS.ProcessEnv): AuthSettings {
 
   switch (method) {
     case "token": {
+      rejectPolicyRole(env, method);
       const home = emptyToUndefined(env.HOME) ?? os.homedir();
       return { method, token: emptyToUndefined(raw.VAULT_TOKEN), tokenFile: path.join(home, ".vault-token") };
     }
     case "approle": {
+      rejectPolicyRole(env, method);
       const roleId = required(raw, "VAULT_ROLE_ID", "AppRole login");
       const secretId = emptyToUndefined(raw.VAULT_SECRET_ID);
       const secretIdFile = emptyToUndefined(raw.KREVEAL_VAULT_SECRET_ID_FILE);
       return { method, mount, roleId, secretId, secretIdFile };
     }
     case "kubernetes": {
-      const role = required(raw, "KREVEAL_VAULT_ROLE", "Kubernetes login");
+      const role = policyRole(env) ?? required(raw, "KREVEAL_VAULT_ROLE", "Kubernetes login");
       const tokenFile = emptyToUndefined(raw.KREVEAL_VAULT_KUBERNETES_TOKEN_FILE) ?? SERVICE_ACCOUNT_TOKEN_FILE;
       return { method, mount, role, tokenFile };
     }
     case "jwt": {
       const tokenFile = required(raw, "KREVEAL_VAULT_JWT_FILE", "JWT login");
-      return { method, mount, role: emptyToUndefined(raw.KREVEAL_VAULT_ROLE), tokenFile };
+      return { method, mount, role: policyRole(env) ?? emptyToUndefined(raw.KREVEAL_VAULT_ROLE), tokenFile };
     }
     default:
       throw configError(
@@ -125,6 +130,28 @@ function authSettings(raw: RawSettings, env: NodeJS.ProcessEnv): AuthSettings {
         "Set KREVEAL_VAULT_AUTH_METHOD to token, approle, kubernetes or jwt.",
       );
   }
+}
+
+/**
+ * Returns the Vault role that the tenant policy sets for the project in ARGOCD_APP_PROJECT_NAME,
+ * or undefined when no policy applies or the project sets none.
+ */
+function policyRole(env: NodeJS.ProcessEnv): string | undefined {
+  const file = policyFileOf(env);
+  return file === undefined ? undefined : projectPolicy(file, env).vaultRole()?.role;
+}
+
+/** Throws CONFIG_INVALID when the tenant policy sets a role for a login method that takes none. */
+function rejectPolicyRole(env: NodeJS.ProcessEnv, method: "token" | "approle"): void {
+  const file = policyFileOf(env);
+  const role = file === undefined ? undefined : projectPolicy(file, env).vaultRole();
+  if (file === undefined || role === undefined) {
+    return;
+  }
+  throw new KrevealError("CONFIG_INVALID", `the tenant policy sets ${role.field}, but only kubernetes and jwt logins use a role and the Vault login method (KREVEAL_VAULT_AUTH_METHOD) is ${method}`, {
+    location: file,
+    fix: "Remove the role from the tenant policy, or set KREVEAL_VAULT_AUTH_METHOD to kubernetes or jwt.",
+  });
 }
 
 /** Combines the config file and the environment; a variable set in the environment wins. */
