@@ -9,6 +9,7 @@ const version = "0.1.0";
  * runs, so that a kustomize function call loads just what it needs.
  */
 const commands = new Map<string, () => Promise<{ main(args: string[]): Promise<void> }>>([
+  ["cmp", () => import("./cmp.js")],
   ["decrypt", () => import("./decrypt.js")],
   ["fn", () => import("./fn.js")],
   ["legacy", () => import("./legacy.js")],
@@ -20,6 +21,9 @@ const usage = `usage: kreveal <command> [arguments]
        kreveal --version
 
 commands:
+  cmp init|generate|discover
+                 the Argo CD Config Management Plugin: build the app folder (kustomization, Helm
+                 chart or plain manifests) with its placeholders resolved (see kreveal cmp --help)
   decrypt FILE   print the plaintext of a SOPS-encrypted file in its own format (FILE - reads
                  stdin; see kreveal decrypt --help)
   fn             run as a KRM function: ResourceList on stdin, ResourceList on stdout

@@ -57,15 +57,14 @@ export async function main(args: string[]): Promise<void> {
 
   process.stderr.write(hideNodeDumps(result.stderr.toString("utf8")));
   if (result.timedOut) {
-    // TODO: this failure and the one below deserve codes of their own, such as TIMEOUT and KUSTOMIZE_FAILED.
-    throw new KrevealError("GENERATOR_FAILED", `${command.name} timed out after ${options.timeoutSeconds} s; kreveal stopped it and its plugins`, {
+    throw new KrevealError("TIMEOUT", `${command.name} timed out after ${options.timeoutSeconds} s; kreveal stopped it and its plugins`, {
       location: dir,
       fix: "Raise the limit with --timeout SECONDS, or look for a plugin or key source that waits for input or the network.",
     });
   }
   if (result.exitCode !== 0) {
     const failure = result.exitCode === null ? `was killed by ${result.signal ?? "a signal"}` : `failed with exit status ${result.exitCode}`;
-    throw new KrevealError("GENERATOR_FAILED", `${command.name} ${failure}; its messages are above`, {
+    throw new KrevealError("TOOL_FAILED", `${command.name} ${failure}; its messages are above`, {
       location: dir,
       fix: "Fix the problems that kustomize and kreveal reported above.",
     });

@@ -5,7 +5,7 @@ import { isScalar, type Document } from "yaml";
 
 import { KrevealError } from "../errors.js";
 import { parseYamlStream } from "../formats/yaml-read.js";
-import { stringifyDocument } from "../formats/yaml-write.js";
+import { writeDocumentStream } from "../output/document-stream.js";
 import { resolvePlaceholders } from "../placeholders/resolve.js";
 import { readStdin, writeStdout } from "./stdio.js";
 
@@ -30,7 +30,7 @@ export async function main(args: string[]): Promise<void> {
 
   const documents = readInput(target === "-" ? await readStdinText() : readPath(target));
   await resolvePlaceholders(documents, { cwd: realpathSync.native(process.cwd()) });
-  await writeStdout(documents.map((document) => writeDocument(document)).join(""));
+  await writeStdout(writeDocumentStream(documents));
 }
 
 interface Source {
@@ -97,15 +97,6 @@ function readInput(sources: readonly Source[]): Document[] {
 function isEmpty(document: Document): boolean {
   const contents = document.contents;
   return contents === null || (isScalar(contents) && contents.value === null);
-}
-
-function writeDocument(document: Document): string {
-  // Each document starts with ---, whether or not its input had the marker.
-  if (document.directives !== undefined) {
-    document.directives.docStart = true;
-  }
-  const text = stringifyDocument(document);
-  return text.startsWith("---") || text.startsWith("%") ? text : `---\n${text}`;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

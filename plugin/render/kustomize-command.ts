@@ -12,16 +12,27 @@ export interface KustomizeCommand {
   readonly name: string;
 }
 
+export interface KustomizeCommandOptions {
+  /**
+   * Adds `--enable-exec` for a standalone kustomize, which lets exec KRM functions named in the
+   * kustomization run any program. It is true by default, for kreveal render. The Argo CD sidecar
+   * turns it on only when its operator sets KREVEAL_CMP_ENABLE_EXEC=true.
+   */
+  readonly enableExec?: boolean;
+}
+
 /**
  * Chooses how to build the kustomization in `dir` (an absolute path). A standalone `kustomize`
- * on PATH comes first, with `--enable-exec` so that exec KRM functions run as well. Otherwise
- * `kubectl kustomize` runs, which has no `--enable-exec` flag and fails when given one. Both get
- * `--enable-alpha-plugins`, which turns on the legacy exec plugins under KUSTOMIZE_PLUGIN_HOME.
+ * on PATH comes first, with `--enable-exec` (unless `options.enableExec` is false) so that exec
+ * KRM functions run as well. Otherwise `kubectl kustomize` runs, which has no `--enable-exec`
+ * flag and fails when given one. Both get `--enable-alpha-plugins`, which turns on the legacy
+ * exec plugins under KUSTOMIZE_PLUGIN_HOME.
  */
-export function chooseKustomizeCommand(dir: string, searchPath: string | undefined): KustomizeCommand {
+export function chooseKustomizeCommand(dir: string, searchPath: string | undefined, options: KustomizeCommandOptions = {}): KustomizeCommand {
   const kustomize = findOnPath("kustomize", searchPath);
   if (kustomize !== undefined) {
-    return { program: kustomize, args: ["build", "--enable-alpha-plugins", "--enable-exec", dir], name: "kustomize build" };
+    const exec = options.enableExec === false ? [] : ["--enable-exec"];
+    return { program: kustomize, args: ["build", "--enable-alpha-plugins", ...exec, dir], name: "kustomize build" };
   }
 
   const kubectl = findOnPath("kubectl", searchPath);

@@ -83,7 +83,7 @@ test("failed kustomize: stdout stays empty", () => {
   assert.equal(result.status, 1);
   assert.equal(result.stdout, "");
   assert.match(result.stderr, /^Error: accumulating resources: boom$/m);
-  assert.match(result.stderr, /kustomize build failed with exit status 3; its messages are above \[GENERATOR_FAILED\]/);
+  assert.match(result.stderr, /kustomize build failed with exit status 3; its messages are above \[TOOL_FAILED\]/);
 });
 
 test("empty kustomize output fails", () => {
