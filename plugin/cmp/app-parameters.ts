@@ -103,7 +103,9 @@ function article(type: ParameterType): string {
 }
 
 function invalidParameters(problem: string): KrevealError {
-  return new KrevealError("CONFIG_INVALID", `ARGOCD_APP_PARAMETERS ${problem}`, {
+  // The location already names ARGOCD_APP_PARAMETERS, so the message does not repeat it.
+  const message = problem.startsWith("parameter ") ? problem : `the parameter list ${problem}`;
+  return new KrevealError("CONFIG_INVALID", message, {
     location: "ARGOCD_APP_PARAMETERS",
     fix: "Check spec.source.plugin.parameters of the Application: each entry needs a name and one of string, array or map.",
   });

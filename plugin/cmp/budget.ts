@@ -64,7 +64,7 @@ export function readBudgetSeconds(env: NodeJS.ProcessEnv): number {
 
   const seconds = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(seconds >= 1 && seconds <= maxBudgetSeconds)) {
-    throw new KrevealError("CONFIG_INVALID", `KREVEAL_CMP_TIMEOUT_SECONDS is ${JSON.stringify(text)}, not a whole number of seconds from 1 to ${maxBudgetSeconds}`, {
+    throw new KrevealError("CONFIG_INVALID", `the value ${JSON.stringify(text)} is not a whole number of seconds from 1 to ${maxBudgetSeconds}`, {
       location: "KREVEAL_CMP_TIMEOUT_SECONDS",
       fix: `Set it in the sidecar's environment to a number of seconds below the repo server's timeout, e.g. ${defaultBudgetSeconds}.`,
     });

@@ -28,7 +28,7 @@ export function detectSource(appDir: string, setting: SourceType): BuildSource {
       return hasChart ? "helm" : "directory";
     case "kustomize":
       if (!hasKustomization) {
-        throw missingFile("kustomize", `a kustomization (${kustomizationFiles.join(", ")})`);
+        throw missingFile("kustomize", `kustomization file (${kustomizationFiles.join(", ")})`);
       }
       return "kustomize";
     case "helm":

@@ -31,7 +31,7 @@ describe("ARGOCD_APP_PARAMETERS", () => {
   });
 
   test("invalid JSON is CONFIG_INVALID", () => {
-    assert.throws(() => readAppSettings({ ARGOCD_APP_PARAMETERS: "[{" }), configInvalid(/ARGOCD_APP_PARAMETERS is not valid JSON/));
+    assert.throws(() => readAppSettings({ ARGOCD_APP_PARAMETERS: "[{" }), configInvalid(/the parameter list is not valid JSON/));
   });
 
   test("non-array JSON is CONFIG_INVALID", () => {
