@@ -14,9 +14,10 @@
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
-# build: compiles and bundles kreveal, then keeps only the production dependencies.
-# It runs on the target platform (no --platform=$BUILDPLATFORM), so that the code cache matches
-# the final image's architecture.
+# build: compiles and bundles kreveal. The bundle in dist/ contains every dependency and loads
+# only Node's built-in modules, so node_modules stays in this stage. It runs on the target
+# platform (no --platform=$BUILDPLATFORM), so that the code cache matches the final image's
+# architecture.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -28,8 +29,7 @@ COPY plugin/ plugin/
 COPY tests/ tests/
 COPY bench/ bench/
 COPY generators/ generators/
-RUN npm run build \
- && npm ci --omit=dev --no-audit --no-fund
+RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
 # tools: downloads kustomize and Helm and checks each archive against a pinned SHA-256.
@@ -94,8 +94,9 @@ RUN groupadd --gid 999 argocd \
 
 COPY --from=tools /out/kustomize /out/helm /usr/local/bin/
 
+# kreveal needs only these three: the bundle, its kustomize plugins, and package.json, which marks
+# the package root where kreveal looks for generators/ (plugin/render/plugin-home.ts).
 COPY --from=build /src/package.json /opt/kreveal/package.json
-COPY --from=build /src/node_modules /opt/kreveal/node_modules
 COPY --from=build /src/dist /opt/kreveal/dist
 COPY --from=build /src/generators /opt/kreveal/generators
 # kreveal finds its kustomize plugins (/opt/kreveal/generators) from the real path of this link.

@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import { test } from "node:test";
 
-import { repoRoot } from "../support/paths.js";
+import { bundle, requireBundle, skipWithout } from "../e2e/support.js";
+import { repoRoot, tempDir } from "../support/paths.js";
 
 // Docker is not available where the tests run, so these tests read the Dockerfile instead of
 // building it: pinned tool checksums, the base image, the user and the paths Argo CD expects.
+// The last two run the files that the final stage copies from the build stage, laid out as in
+// the image, to show that kreveal needs nothing else there (no node_modules).
 
 interface Instruction {
   /** Upper-case instruction name: FROM, ARG, RUN, COPY, ... */
@@ -120,10 +125,10 @@ test("kreveal is on PATH with its package", () => {
   const fromBuild = copies.filter((copy) => copy.flags.includes("--from=build")).map((copy) => copy.destination);
 
   assert.match(runText, /ln -s \/opt\/kreveal\/dist\/kreveal\.js \/usr\/local\/bin\/kreveal/);
-  for (const part of ["dist", "generators", "package.json", "node_modules"]) {
+  for (const part of ["dist", "generators", "package.json"]) {
     assert.ok(fromBuild.includes(`/opt/kreveal/${part}`), `/opt/kreveal/${part} is copied from the build stage`);
   }
-  assert.match(runText, /npm ci --omit=dev/);
+  assert.ok(!fromBuild.some((destination) => destination.includes("node_modules")), "the final stage copies no node_modules");
   assert.match(runText, /npm run build/);
   assert.match(runText, /apt-get install -y --no-install-recommends gnupg/);
 });
@@ -187,4 +192,74 @@ test("build stage compiles every tsconfig input", () => {
     const folder = pattern.split("/")[0] ?? "";
     assert.ok(copied.has(folder), `the build stage copies ${folder}/, which tsconfig.json includes`);
   }
+});
+
+/** Returns every .js file below `folder`. */
+function javascriptFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => path.join(folder, name));
+}
+
+test("bundle loads only built-in modules", () => {
+  requireBundle();
+  const builtins = new Set(builtinModules);
+  const files = javascriptFiles(path.dirname(bundle));
+  const specifiers = new Set<string>();
+
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    for (const pattern of [/\brequire\("([^"]+)"\)/g, /\bfrom\s*"([^"]+)"/g, /\bimport\("([^"]+)"\)/g]) {
+      for (const match of text.matchAll(pattern)) {
+        specifiers.add(match[1]);
+      }
+    }
+  }
+
+  assert.ok(files.length > 1, "dist/ holds the launcher and its modules");
+  for (const specifier of specifiers) {
+    const builtin = specifier.startsWith("node:") || builtins.has(specifier);
+    assert.ok(builtin || specifier.startsWith("./") || specifier.startsWith("../"), `dist/ loads ${specifier}, which is not a built-in module or a bundle file`);
+  }
+});
+
+test("image's kreveal files run generate alone", { skip: skipWithout("kubectl") }, () => {
+  requireBundle();
+  const image = tempDir("kreveal-image-");
+  const copies = instructions
+    .filter((instruction) => instruction.keyword === "COPY")
+    .map((instruction) => parseCopy(instruction.body))
+    .filter((copy) => copy.flags.includes("--from=build"));
+
+  // Lay out /opt/kreveal as the final stage does, taking the build stage's /src from the repository.
+  for (const copy of copies) {
+    for (const source of copy.sources) {
+      cpSync(path.join(repoRoot, path.relative("/src", source)), path.join(image, copy.destination), { recursive: true });
+    }
+  }
+  const bin = path.join(image, "usr/local/bin");
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(path.join(image, "opt/kreveal/dist/kreveal.js"), path.join(bin, "kreveal"));
+
+  const sourcePath = "examples/argocd/apps/kustomize-sops";
+  const appDir = path.join(image, "repo", sourcePath);
+  cpSync(path.join(repoRoot, sourcePath), appDir, { recursive: true });
+
+  const run = spawnSync("kreveal", ["cmp", "generate"], {
+    cwd: appDir,
+    encoding: "utf8",
+    env: {
+      PATH: [bin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+      HOME: image,
+      ARGOCD_APP_NAME: "kustomize-sops",
+      ARGOCD_APP_PROJECT_NAME: "team-a",
+      ARGOCD_APP_SOURCE_PATH: sourcePath,
+      SOPS_AGE_KEY_FILE: path.join(repoRoot, "examples/argocd/apps/age-key.txt"),
+    },
+  });
+
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^kind: Secret$/m);
+  assert.match(run.stdout, /^ {2}name: db-credentials-[a-z0-9]{10}$/m);
+  assert.match(run.stdout, /^ {2}DB_PASSWORD: \S+$/m);
 });
