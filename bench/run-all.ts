@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 let failed = false;
-for (const name of ["decrypt-age.js", "startup.js", "kustomize-legacy.js", "placeholders.js", "vault-latency.js"]) {
+for (const name of ["decrypt-age.js", "startup.js", "kustomize-legacy.js", "placeholders.js", "vault-latency.js", "cmp-generate.js"]) {
   const result = spawnSync(process.execPath, [path.join(here, name)], { stdio: "inherit" });
   failed ||= result.status !== 0;
 }
