@@ -1,6 +1,6 @@
 import { KrevealError } from "../errors.js";
 import { loadTenantPolicy, type ProjectRules } from "./load.js";
-import { formatPolicyField, isBelowPrefix, pathSegments } from "./paths.js";
+import { formatPolicyField, isBelowKvV2Prefix, isBelowPrefix, pathSegments } from "./paths.js";
 
 /** The tenant policy as it applies to the Argo CD project of this run. */
 export interface ProjectPolicy {
@@ -18,6 +18,15 @@ export interface ProjectPolicy {
   checkBackendRead(scheme: string, path: string): KrevealError | undefined;
 
   /**
+   * Checks a Vault read once its mount is known, before the secret is requested. On a KV v2
+   * mount the path and the prefixes are compared with a `data` segment after the mount dropped,
+   * the way kreveal reads placeholder paths, so `secret/data/team-a` and `secret/team-a` are the
+   * same prefix there and `secret/data` is the whole mount. On KV v1 they are compared as
+   * written. Returns the POLICY_DENIED error, without a location, or undefined.
+   */
+  checkVaultRead(path: string, mount: { readonly path: string; readonly version: 1 | 2 }): KrevealError | undefined;
+
+  /**
    * Throws POLICY_DENIED, located at `location`, unless the project may decrypt the SOPS file at
    * `repoRelativePath`: the file's real path relative to the repository root, with `/` between
    * segments.
@@ -26,6 +35,12 @@ export interface ProjectPolicy {
 
   /** Returns `projects.<project>.vault.role` and its field path, when the project sets one. */
   vaultRole(): { readonly role: string; readonly field: string } | undefined;
+
+  /**
+   * Returns `projects.<project>.sops.ageKeyFile` (an absolute path) and its field path, when the
+   * project sets one. That file is then the project's only source of private keys.
+   */
+  sopsAgeKeyFile(): { readonly file: string; readonly field: string } | undefined;
 }
 
 const deniedFix = "Ask the Argo CD operator to allow the path in the kreveal policy (KREVEAL_POLICY_FILE), or read a path the project owns.";
@@ -45,11 +60,23 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
     project,
 
     checkBackendRead(scheme, path) {
-      return check({ project, rules }, scheme, "path", path, scheme !== "sops");
+      // Before the mount is known, a Vault path passes when some mount length would let it match.
+      // checkVaultRead decides once the mount is known.
+      const match = scheme === "sops" ? undefined : scheme === "vault" ? matchesAnyMountLength : isBelowPrefix;
+      return check({ project, rules }, scheme, "path", path, match);
+    },
+
+    checkVaultRead(path, mount) {
+      const mountLength = pathSegments(mount.path)?.length ?? 0;
+      const match =
+        mount.version === 2
+          ? (segments: readonly string[], prefix: readonly string[]) => isBelowKvV2Prefix(segments, prefix, mountLength)
+          : isBelowPrefix;
+      return check({ project, rules }, "vault", "path", path, match);
     },
 
     checkSopsFile(repoRelativePath, location) {
-      const denied = check({ project, rules }, "sops", "file", repoRelativePath, true);
+      const denied = check({ project, rules }, "sops", "file", repoRelativePath, isBelowPrefix);
       if (denied !== undefined) {
         throw new KrevealError(denied.code, denied.message, { location, fix: denied.fix });
       }
@@ -59,6 +86,11 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
       const role = rules?.vaultRole;
       return role === undefined || project === undefined ? undefined : { role, field: formatPolicyField(["projects", project, "vault", "role"]) };
     },
+
+    sopsAgeKeyFile() {
+      const keyFile = rules?.sopsAgeKeyFile;
+      return keyFile === undefined || project === undefined ? undefined : { file: keyFile, field: formatPolicyField(["projects", project, "sops", "ageKeyFile"]) };
+    },
   };
 }
 
@@ -67,11 +99,24 @@ interface Subject {
   readonly rules: ProjectRules | undefined;
 }
 
+/** Tells whether path segments lie below prefix segments. */
+type PrefixMatch = (segments: readonly string[], prefix: readonly string[]) => boolean;
+
+/** Matches when the path lies below the prefix for some KV v2 mount length, or as written. */
+function matchesAnyMountLength(segments: readonly string[], prefix: readonly string[]): boolean {
+  for (let mountLength = 1; mountLength < Math.max(segments.length, prefix.length); mountLength++) {
+    if (isBelowKvV2Prefix(segments, prefix, mountLength)) {
+      return true;
+    }
+  }
+  return isBelowPrefix(segments, prefix);
+}
+
 /**
  * Applies the rules to one read. `noun` names the thing read in the message (`path`, `file`).
- * With `matchPath` false, only the backend entry is checked.
+ * Without `match`, only the backend entry is checked.
  */
-function check(subject: Subject, scheme: string, noun: string, path: string, matchPath: boolean): KrevealError | undefined {
+function check(subject: Subject, scheme: string, noun: string, path: string, match: PrefixMatch | undefined): KrevealError | undefined {
   const { project, rules } = subject;
   const target = `${scheme} ${noun} ${JSON.stringify(path)}`;
   if (project === undefined) {
@@ -89,7 +134,7 @@ function check(subject: Subject, scheme: string, noun: string, path: string, mat
   if (rule === undefined) {
     return deny(`${projectField} has no ${scheme} entry`);
   }
-  if (!matchPath) {
+  if (match === undefined) {
     return undefined;
   }
 
@@ -98,7 +143,7 @@ function check(subject: Subject, scheme: string, noun: string, path: string, mat
   if (segments === undefined) {
     return deny(`the path is empty or has an empty, "." or ".." segment, which ${pathsField} never allows`);
   }
-  if (rule.prefixes.some((prefix) => isBelowPrefix(segments, prefix))) {
+  if (rule.prefixes.some((prefix) => match(segments, prefix))) {
     return undefined;
   }
   return deny(rule.paths.length === 0 ? `${pathsField} is empty` : `${pathsField} allows only ${rule.paths.join(", ")}`);

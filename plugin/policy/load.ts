@@ -22,6 +22,8 @@ export interface ProjectRules {
   readonly backends: ReadonlyMap<string, BackendRule>;
   /** `projects.<project>.vault.role`, when set. */
   readonly vaultRole: string | undefined;
+  /** `projects.<project>.sops.ageKeyFile`, an absolute path, when set. */
+  readonly sopsAgeKeyFile: string | undefined;
 }
 
 /** The path prefixes that one backend may be read at. */
@@ -140,7 +142,14 @@ function buildPolicy(content: TenantPolicyFile, file: string): TenantPolicy {
       });
       backends.set(scheme, { paths: rule.paths.map((path) => path.replace(/^\/+|\/+$/g, "")), prefixes });
     }
-    projects.set(project, { backends, vaultRole: rules.vault?.role });
+
+    // A relative key file would be looked up from the working folder, which is inside the
+    // Application's repository, so the repository could supply the project's key.
+    const sopsAgeKeyFile = rules.sops?.ageKeyFile;
+    if (sopsAgeKeyFile !== undefined && !isAbsolute(sopsAgeKeyFile)) {
+      errors.push(fieldError(file, ["projects", project, "sops", "ageKeyFile"], "must be an absolute path", "Name the project's age keys file by its absolute path in the sidecar, outside every repository."));
+    }
+    projects.set(project, { backends, vaultRole: rules.vault?.role, sopsAgeKeyFile });
   }
 
   if (errors.length > 0) {

@@ -28,6 +28,26 @@ export function isBelowPrefix(segments: readonly string[], prefix: readonly stri
   return prefix.every((segment, index) => segments[index] === segment);
 }
 
+/**
+ * Returns the path as kreveal reads it on a KV v2 mount whose path has `mountLength` segments:
+ * a `data` segment right after the mount is dropped, because `secret/data/app` and `secret/app`
+ * name the same secret there. Paths no longer than the mount stay as they are.
+ */
+export function kvV2LogicalSegments(segments: readonly string[], mountLength: number): readonly string[] {
+  if (segments[mountLength] !== "data") {
+    return segments;
+  }
+  return [...segments.slice(0, mountLength), ...segments.slice(mountLength + 1)];
+}
+
+/**
+ * Tells whether a Vault path lies below a prefix once both are read the KV v2 way for a mount of
+ * `mountLength` segments, so that each spelling of a path matches each spelling of a prefix.
+ */
+export function isBelowKvV2Prefix(segments: readonly string[], prefix: readonly string[], mountLength: number): boolean {
+  return isBelowPrefix(kvV2LogicalSegments(segments, mountLength), kvV2LogicalSegments(prefix, mountLength));
+}
+
 /** Formats a field path of the policy file as YAML users read it: `projects.team-a.vault.paths[1]`. */
 export function formatPolicyField(path: readonly PropertyKey[]): string {
   let text = "";

@@ -12,9 +12,10 @@ import * as z from "zod/mini";
  *   team-a:
  *     vault:
  *       role: team-a
- *       paths: [secret/data/team-a, secret/team-a]
+ *       paths: [secret/data/team-a]
  *     sops:
  *       paths: [apps/team-a]
+ *       ageKeyFile: /etc/kreveal/age/team-a.txt
  * ```
  *
  * The schema is built on first use, because building a zod schema costs start-up time that a
@@ -35,8 +36,8 @@ function buildTenantPolicySchema() {
      * Vault path prefixes, mount included, compared segment by segment with the placeholder's
      * path: `secret/team-a` allows `secret/team-a` and `secret/team-a/db` but not
      * `secret/team-ab`. Slashes at both ends are ignored, and empty, `.` and `..` segments are
-     * invalid. Paths are compared as written, so on a KV v2 mount list both spellings
-     * (`secret/data/team-a` and `secret/team-a`) when Applications use both.
+     * invalid. On a KV v2 mount a `data` segment after the mount is ignored on both sides, as
+     * kreveal reads placeholder paths, so `secret/data/team-a` and `secret/team-a` are one prefix.
      */
     paths: pathList,
   });
@@ -49,6 +50,14 @@ function buildTenantPolicySchema() {
      * manifests). `.` allows the whole repository. Plain files need no rule.
      */
     paths: pathList,
+    /**
+     * The absolute path, in the sidecar, of the age keys file that decrypts this project's SOPS
+     * files. When set, it is the project's only source of private keys. SOPS_AGE_KEY,
+     * SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, the default keys.txt and every PGP key are not used,
+     * so a file encrypted only to the shared key or to another project's key stays closed. The
+     * loader rejects a relative path.
+     */
+    ageKeyFile: z.optional(z.string().check(z.minLength(1))),
   });
 
   /** The rules of one Argo CD project, by placeholder scheme (`vault`, `sops`). */
@@ -75,7 +84,7 @@ function buildTenantPolicySchema() {
 export type TenantPolicyFile = z.infer<ReturnType<typeof buildTenantPolicySchema>>;
 
 /** The field list that messages about unknown fields show. */
-export const tenantPolicyFields = "TenantPolicy fields: apiVersion, kind, projects.<project>.vault (role, paths), projects.<project>.sops (paths).";
+export const tenantPolicyFields = "TenantPolicy fields: apiVersion, kind, projects.<project>.vault (role, paths), projects.<project>.sops (paths, ageKeyFile).";
 
 let schema: ReturnType<typeof buildTenantPolicySchema> | undefined;
 

@@ -5,12 +5,16 @@ import path from "node:path";
 import { KrevealError } from "../../errors.js";
 import { runAgeKeyCommand } from "./age-command.js";
 import { parseKeysFile, type AgeIdentities } from "./age-keys-file.js";
+import { findProjectKeyFile, type ProjectKeyFile } from "./project-key.js";
 
 /**
  * Finds the age identities kreveal decrypts with. As in sops 3.11 and later, every source is read
  * and the identities are pooled: `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD` and the
  * default keys.txt. The static sources are read once per process. The command runs once per
  * recipient, because it receives the recipient in `SOPS_AGE_RECIPIENT`.
+ *
+ * When the tenant policy gives the run's Argo CD project its own keys file
+ * (`projects.<project>.sops.ageKeyFile`), that file is the only source and the others are not read.
  */
 
 const noIdentities: AgeIdentities = { x25519: [], hybrid: [] };
@@ -18,13 +22,19 @@ const noIdentities: AgeIdentities = { x25519: [], hybrid: [] };
 let staticIdentities: Promise<AgeIdentities> | undefined;
 const commandIdentities = new Map<string, Promise<AgeIdentities>>();
 
-/** Loads the identities of every source except `SOPS_AGE_KEY_CMD`, once per process. */
+/**
+ * Loads the identities of every source except `SOPS_AGE_KEY_CMD`, once per process: those of
+ * the project's keys file alone when the tenant policy names one.
+ */
 export function loadAgeIdentities(): Promise<AgeIdentities> {
-  staticIdentities ??= readStaticSources();
+  staticIdentities ??= findProjectKeyFile().then((projectKey) => (projectKey === undefined ? readStaticSources() : readProjectKeyFile(projectKey)));
   return staticIdentities;
 }
 
-/** Runs `SOPS_AGE_KEY_CMD` once per recipient. Returns undefined when the variable is not set. */
+/**
+ * Runs `SOPS_AGE_KEY_CMD` once per recipient. Returns undefined when the variable is not set.
+ * The caller skips the command when the tenant policy names a project keys file.
+ */
 export function loadCommandIdentities(recipient: string): Promise<AgeIdentities> | undefined {
   const command = process.env.SOPS_AGE_KEY_CMD;
   if (command === undefined || command.trim() === "") {
@@ -89,6 +99,23 @@ async function readStaticSources(): Promise<AgeIdentities> {
   }
 
   return mergeIdentities(loaded);
+}
+
+/** Reads the project's keys file. KREVEAL_AGE_KEY_PASSPHRASE opens it when it is passphrase-protected. */
+async function readProjectKeyFile(projectKey: ProjectKeyFile): Promise<AgeIdentities> {
+  const bytes = await readFile(projectKey.file).catch((error: unknown) => {
+    throw new KrevealError("KEY_SOURCE_FAILED", `cannot read the project's age keys file named by ${projectKey.field} in the tenant policy (${errorCode(error)})`, {
+      location: projectKey.file,
+      fix: `Mount the project's age keys file at that path in the sidecar, or correct ${projectKey.field} in the tenant policy (KREVEAL_POLICY_FILE).`,
+      cause: error,
+    });
+  });
+
+  try {
+    return await parseKeysFile(bytes, projectKey.file);
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 /**

@@ -2,16 +2,19 @@ import { AgeFormatError, decodeArmor, openAgeFile, parseAgeFile, type AgeFile } 
 import { defaultKeysFilePath, loadAgeIdentities, loadCommandIdentities } from "./age-identities.js";
 import { describeAgeError, type AgeIdentities } from "./age-keys-file.js";
 import type { KeySource, MasterKey, UnwrapAttempt } from "./key-source.js";
+import { describeProjectKeyFile, findProjectKeyFile, projectKeyFileForMessages, type ProjectKeyFile } from "./project-key.js";
 
 /**
  * The age key source. Each entry's `enc` is an ASCII-armored age file whose payload is the data
  * key (or a Shamir share). X25519 files are opened with node:crypto alone; files with other
  * stanzas go through age-encryption, which also handles the post-quantum hybrid identities.
+ * When the tenant policy names the project's own keys file, its identities are the only ones tried.
  */
 export const ageKeySource: KeySource = {
   field: "age",
 
   async unwrap(keys: readonly MasterKey[], attempts: UnwrapAttempt[]): Promise<Uint8Array | undefined> {
+    const projectKey = await findProjectKeyFile();
     const identities = await loadAgeIdentities();
     const reasons = new Map<MasterKey, string>();
     const openable: MasterKey[] = [];
@@ -22,7 +25,7 @@ export const ageKeySource: KeySource = {
         reasons.set(key, unsupported);
       } else {
         openable.push(key);
-        reasons.set(key, noIdentityReason(identities, recipientOf(key)));
+        reasons.set(key, noIdentityReason(identities, recipientOf(key), projectKey));
       }
     }
 
@@ -50,9 +53,10 @@ export const ageKeySource: KeySource = {
       }
     }
 
-    // Last, the key command, which may be slow and is asked for one recipient at a time.
+    // Last, the key command, which may be slow and is asked for one recipient at a time. A
+    // project keys file replaces it, as it replaces every shared source.
     for (const key of openable) {
-      const fromCommand = loadCommandIdentities(recipientOf(key) ?? "");
+      const fromCommand = projectKey === undefined ? loadCommandIdentities(recipientOf(key) ?? "") : undefined;
       if (fromCommand === undefined) {
         break;
       }
@@ -72,20 +76,32 @@ export const ageKeySource: KeySource = {
   },
 
   describeLookup(): string {
-    const places: string[] = [];
-    if ((process.env.SOPS_AGE_KEY ?? "").trim() !== "") {
-      places.push("SOPS_AGE_KEY");
+    const projectKey = projectKeyFileForMessages();
+    if (projectKey === "unknown") {
+      return `age identities from the project's own keys file when the tenant policy names one (projects.<project>.sops.ageKeyFile), else from ${describeSharedSources()}`;
     }
-    if ((process.env.SOPS_AGE_KEY_FILE ?? "") !== "") {
-      places.push(`SOPS_AGE_KEY_FILE (${process.env.SOPS_AGE_KEY_FILE ?? ""})`);
+    if (projectKey !== undefined) {
+      return `age identities from ${describeProjectKeyFile(projectKey)}, and nowhere else: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD and the default keys file are not used for this project`;
     }
-    if ((process.env.SOPS_AGE_KEY_CMD ?? "").trim() !== "") {
-      places.push("the output of SOPS_AGE_KEY_CMD");
-    }
-    places.push(defaultKeysFilePath() ?? "no default keys file (the config directory is unknown)");
-    return `age identities from ${places.join(", ")}; SSH keys and age plugins are not supported`;
+    return `age identities from ${describeSharedSources()}; SSH keys and age plugins are not supported`;
   },
 };
+
+/** Lists the sources that every project shares when the tenant policy names no project keys file. */
+function describeSharedSources(): string {
+  const places: string[] = [];
+  if ((process.env.SOPS_AGE_KEY ?? "").trim() !== "") {
+    places.push("SOPS_AGE_KEY");
+  }
+  if ((process.env.SOPS_AGE_KEY_FILE ?? "") !== "") {
+    places.push(`SOPS_AGE_KEY_FILE (${process.env.SOPS_AGE_KEY_FILE ?? ""})`);
+  }
+  if ((process.env.SOPS_AGE_KEY_CMD ?? "").trim() !== "") {
+    places.push("the output of SOPS_AGE_KEY_CMD");
+  }
+  places.push(defaultKeysFilePath() ?? "no default keys file (the config directory is unknown)");
+  return places.join(", ");
+}
 
 /**
  * Opens one entry with the given identities. Returns the payload, a reason when the entry is
@@ -201,8 +217,16 @@ function selectIdentities(identities: AgeIdentities, keep: (recipient: string) =
   };
 }
 
-function noIdentityReason(identities: AgeIdentities, recipient: string | undefined): string {
+function noIdentityReason(identities: AgeIdentities, recipient: string | undefined, projectKey: ProjectKeyFile | undefined): string {
   const count = countIdentities(identities);
+  if (projectKey !== undefined) {
+    const inFile = `the project's own age keys file (${projectKey.field})`;
+    if (count === 0) {
+      return `${inFile} contains no age identities`;
+    }
+    return recipient === undefined ? `none of the ${count} age identities in ${inFile} opens it` : `none of the ${count} age identities in ${inFile} is for ${abbreviate(recipient)}`;
+  }
+
   if (count === 0) {
     return "no age identities were found in SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or the default keys file";
   }

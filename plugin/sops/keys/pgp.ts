@@ -3,16 +3,27 @@ import type { Message, PrivateKey } from "openpgp";
 import { decryptWithGpg, gpgProgram } from "./gpg.js";
 import type { KeySource, MasterKey, UnwrapAttempt } from "./key-source.js";
 import { legacySecretKeyring, loadPgpKeyring, pgpKeyFiles, type PgpKeyring } from "./pgp-keyring.js";
+import { findProjectKeyFile, projectKeyFileForMessages, type ProjectKeyFile } from "./project-key.js";
 
 /**
  * The PGP key source. Each entry's `enc` is an armored OpenPGP message whose literal data is the
  * data key (or a Shamir share). kreveal first tries the secret keys it can read itself with
- * openpgp.js, then, as sops does, the user's GnuPG through the gpg binary.
+ * openpgp.js, then, as sops does, the user's GnuPG through the gpg binary. No PGP key is used
+ * when the tenant policy gives the run's project its own age keys file, because that file is
+ * then the project's only source of private keys.
  */
 export const pgpKeySource: KeySource = {
   field: "pgp",
 
   async unwrap(keys: readonly MasterKey[], attempts: UnwrapAttempt[]): Promise<Uint8Array | undefined> {
+    const projectKey = await findProjectKeyFile();
+    if (projectKey !== undefined) {
+      for (const key of keys) {
+        attempts.push({ key, reason: notUsedReason(projectKey) });
+      }
+      return undefined;
+    }
+
     const openpgp = await import("openpgp");
     const keyring = await loadPgpKeyring(openpgp);
     const reasons = new Map<MasterKey, string>();
@@ -44,6 +55,11 @@ export const pgpKeySource: KeySource = {
   },
 
   describeLookup(): string {
+    const projectKey = projectKeyFileForMessages();
+    if (projectKey !== undefined && projectKey !== "unknown") {
+      return `no PGP secret keys, because ${notUsedReason(projectKey)}`;
+    }
+
     const files = pgpKeyFiles();
     const places = files.length === 0 ? [] : [`KREVEAL_PGP_KEY_FILE (${files.join(", ")})`];
     places.push(legacySecretKeyring());
@@ -51,6 +67,10 @@ export const pgpKeySource: KeySource = {
     return `PGP secret keys from ${places.join(", ")}`;
   },
 };
+
+function notUsedReason(projectKey: ProjectKeyFile): string {
+  return `${projectKey.field} in the tenant policy gives the project its own age keys file, so KREVEAL_PGP_KEY_FILE, secring.gpg and gpg are not used for this project`;
+}
 
 /**
  * Decrypts one message with the keys kreveal loaded. Returns the literal data or a reason.

@@ -1,13 +1,17 @@
 /**
  * Tenant isolation and sidecar-only settings of `kreveal cmp generate`, run through cmp.yaml by
- * the sidecar stand-in: the tenant policy, an Application pointing VAULT_ADDR elsewhere, and
- * symbolic links that lead from the repository to the sidecar's age key.
+ * the sidecar stand-in. The cases cover the tenant policy (also with a project's own age keys
+ * file), an Application pointing VAULT_ADDR elsewhere, and symbolic links that lead from the
+ * repository to the sidecar's age key.
  */
 import assert from "node:assert/strict";
-import { symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+
+import { ageWrapper, writeSops } from "../../support/sops-writer.js";
 import { VaultTestServer } from "../../support/vault-server.js";
 import { skipWithout } from "../support.js";
 import { expectFailure, expectManifests, expectNoneOf } from "./expect.js";
@@ -76,6 +80,37 @@ test("policy denies team-b's path to team-a", async () => {
 
   const teamBRequests = world.vault.requests.slice(before).filter((request) => request.path.includes("team-b"));
   assert.deepEqual(teamBRequests, [], "the denied path reached Vault");
+});
+
+test("project key file replaces the shared key", async () => {
+  const teamAIdentity = await generateX25519Identity();
+  const teamAKeyFile = path.join(world.home, "keys", "team-a.txt");
+  writeFileSync(teamAKeyFile, `${teamAIdentity}\n`);
+  const keyPolicyFile = path.join(world.home, "policy-with-key.yaml");
+  writeFileSync(keyPolicyFile, readFileSync(policyFile, "utf8").replace(`      paths: [${examplesPath}]\n`, `      paths: [${examplesPath}]\n      ageKeyFile: ${teamAKeyFile}\n`));
+  const options = { sidecarEnv: { ...world.sidecarEnv, KREVEAL_POLICY_FILE: keyPolicyFile }, workDir: world.workDir };
+
+  // billing-api.enc.yaml re-encrypted to team-a's own key decrypts.
+  const ownToken = "team-a-own-key-token";
+  const own = await writeSops({
+    store: "yaml",
+    plaintext: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: billing-api\ntype: Opaque\nstringData:\n  token: ${ownToken}\n`,
+    groups: [[ageWrapper(await identityToRecipient(teamAIdentity))]],
+    rule: { field: "encrypted_regex", value: "^(data|stringData)$" },
+  });
+  const ownContent = exampleApp("plain-placeholders", (root) => {
+    writeFileSync(path.join(root, plainApp, "billing-api.enc.yaml"), own);
+  });
+  const ownRun = await runPlugin(ownContent, appRequest(plainApp), options);
+  assert.equal(secretValues(findManifest(expectManifests(ownRun), "Secret", "billing-api")).token, ownToken);
+
+  // The example's billing-api.enc.yaml, encrypted only to the sidecar's shared SOPS_AGE_KEY_FILE
+  // key, stays closed although it lies in team-a's allowed folder.
+  const run = await runPlugin(exampleApp("plain-placeholders"), appRequest(plainApp), options);
+  const stderr = expectFailure(run, /KEY_NOT_AVAILABLE/);
+  assert.match(stderr, /billing-api\.enc\.yaml/);
+  assert.match(stderr, /projects\.team-a\.sops\.ageKeyFile/);
+  expectNoneOf(stderr, [ageKeyMarker]);
 });
 
 test("ARGOCD_ENV_VAULT_ADDR is ignored with a warning", async () => {

@@ -1,8 +1,9 @@
 import { KrevealError } from "../../../errors.js";
 import type { BackendContext, SecretBackend } from "../backend.js";
 import { DEFAULT_RETRY_POLICY, VaultHttp, type RetryPolicy } from "./http.js";
+import { policyFileOf } from "../../../policy/policy-file.js";
 import { readKv } from "./kv.js";
-import { MountTable } from "./mounts.js";
+import { MountTable, type KvMount } from "./mounts.js";
 import { VaultSession } from "./session.js";
 import { loadVaultSettings } from "./settings.js";
 import { createTransport } from "./transport.js";
@@ -48,14 +49,37 @@ export function createVaultBackend(options: VaultBackendOptions = {}): SecretBac
       checkVersion(secretPath, version);
 
       const { session, mounts } = connect();
+      const authorize = await policyCheck(options.env ?? process.env, secretPath);
       const budget = { signal: context.signal, deadline: Math.min(context.deadline, Date.now() + MAX_READ_BUDGET_MS) };
-      return readKv(session, mounts, secretPath, version, budget);
+      return readKv(session, mounts, secretPath, version, budget, authorize);
     },
   };
 }
 
 /** The backend for `vault:` placeholders, configured from the process environment. */
 export const vaultBackend: SecretBackend = createVaultBackend();
+
+/**
+ * Returns the tenant policy's check of `secretPath` for the mount it lies on, or undefined when
+ * no policy applies. The placeholder resolver has already checked the path as written; this check
+ * compares the path the way it is read on its mount (KV v2 drops `data/` after the mount), so that
+ * no spelling reaches a secret outside the project's prefixes.
+ */
+async function policyCheck(env: NodeJS.ProcessEnv, secretPath: string): Promise<((mount: KvMount) => void) | undefined> {
+  const file = policyFileOf(env);
+  if (file === undefined) {
+    return undefined;
+  }
+
+  const { projectPolicy } = await import("../../../policy/access.js");
+  const policy = projectPolicy(file, env);
+  return (mount) => {
+    const denied = policy.checkVaultRead(secretPath, mount);
+    if (denied !== undefined) {
+      throw new KrevealError(denied.code, denied.message, { location: secretPath, fix: denied.fix });
+    }
+  };
+}
 
 function checkPath(path: string): string {
   const trimmed = path.trim().replace(/^\/+|\/+$/g, "");

@@ -8,6 +8,8 @@ import type { VaultSession } from "./session.js";
  * Reads the key/value map at `secretPath`. On a KV v2 mount the path may be written with or
  * without `data/` after the mount (argocd-vault-plugin needs it, the Vault CLI leaves it out), and
  * `version` pins a version with `?version=N`. KV v1 has no versions, so a version is rejected.
+ * `authorize` runs once the mount is known and before the secret is requested; it throws to stop
+ * the read (the tenant policy).
  */
 export async function readKv(
   session: VaultSession,
@@ -15,9 +17,11 @@ export async function readKv(
   secretPath: string,
   version: string | undefined,
   budget: Budget,
+  authorize?: (mount: KvMount) => void,
 ): Promise<Record<string, unknown>> {
   const subject = describeRead(secretPath, version);
   const mount = await mounts.lookup(secretPath, budget);
+  authorize?.(mount);
 
   if (mount.version === 1 && version !== undefined) {
     throw new KrevealError("PLACEHOLDER_INVALID", `${subject} failed: ${mount.path} is a KV v1 mount, which keeps no versions`, {
