@@ -4,8 +4,10 @@ import { KrevealError } from "../errors.js";
 import { parseYamlStream } from "../formats/yaml-read.js";
 import { chooseKustomizeCommand } from "../render/kustomize-command.js";
 import { hideNodeDumps } from "../render/kustomize-stderr.js";
+import { findPluginHome } from "../render/plugin-home.js";
 import { runTool } from "../render/run-kustomize.js";
 import type { Deadline } from "./budget.js";
+import { checkKustomizationTree } from "./kustomize-guard.js";
 
 export interface KustomizeOptions {
   /** The app folder with the kustomization, a real path. */
@@ -13,21 +15,34 @@ export interface KustomizeOptions {
   /** The children's environment. Its PATH decides between kustomize and kubectl. */
   readonly env: NodeJS.ProcessEnv;
   readonly deadline: Deadline;
+  /** The repository root, a real path: bases, components and plugin configs must stay inside it. */
+  readonly repoRoot: string;
   /** Passes --enable-exec to a standalone kustomize (KREVEAL_CMP_ENABLE_EXEC=true in the sidecar). */
   readonly enableExec: boolean;
+  /** Lets remote bases and plugin-config references pass unchecked (KREVEAL_CMP_ALLOW_REMOTE_BASES=true in the sidecar). */
+  readonly allowRemoteBases: boolean;
 }
 
 /**
  * Builds the kustomization in the app folder with kustomize (or kubectl kustomize) and returns
  * its output documents. kustomize's stderr, which carries the messages of kreveal's plugins, is
  * passed on to kreveal's stderr with kyaml's node dumps removed. A non-zero exit is TOOL_FAILED,
- * and running out of the budget is TIMEOUT; kustomize and its plugins are killed then.
+ * and running out of the budget is TIMEOUT; kustomize and its plugins are killed then. Before
+ * kustomize starts, checkKustomizationTree rejects plugin configs that are neither kustomize
+ * builtins nor kreveal's plugins, because kustomize would run any program they point at.
  */
 export async function buildKustomization(options: KustomizeOptions): Promise<Document[]> {
   const { appDir, env, deadline } = options;
   const command = chooseKustomizeCommandOrFail(appDir, env.PATH, options.enableExec);
 
   deadline.enter("kustomize build");
+  checkKustomizationTree({
+    appDir,
+    repoRoot: options.repoRoot,
+    pluginHome: env.KUSTOMIZE_PLUGIN_HOME ?? findPluginHome(),
+    enableExec: options.enableExec,
+    allowRemoteBases: options.allowRemoteBases,
+  });
   const result = await runTool(command, env, deadline.remainingMs(), { cwd: appDir });
   process.stderr.write(hideNodeDumps(result.stderr.toString("utf8")));
 
