@@ -5,6 +5,7 @@ import { readAppIdentity, readAppSettings, type AppIdentity, type AppSettings } 
 import { Deadline, readBudgetSeconds } from "./budget.js";
 import { childEnvironment } from "./child-env.js";
 import { runInit } from "./init.js";
+import { readInitStart, recordInitStart } from "./init-start.js";
 import { deriveRepoRoot } from "./repo-root.js";
 import { startWatchdog } from "./watchdog.js";
 
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly settings: AppSettings;
   /** Warnings about ignored settings, without the `kreveal: warning: ` prefix. */
   readonly warnings: readonly string[];
+  /** For init, a warning that the start of the budget could not be recorded for generate. */
+  readonly startWarning: string | undefined;
   /** The app folder (the working folder), a real path. */
   readonly appDir: string;
   /** The root of the repository copy that Argo CD sent, a real path. */
@@ -23,22 +26,45 @@ export interface AppContext {
   readonly childEnv: NodeJS.ProcessEnv;
 }
 
+/** The cmp command that prepares the app. */
+export type CmpCommand = "init" | "generate";
+
 /**
  * Reads the budget, the Application's identity and settings, and the folders, and sets
  * KREVEAL_REPO_ROOT in `env` (kreveal's own process.env) so that generator inputs and `sops:`
- * placeholders stay inside the repository copy that Argo CD sent. The deadline starts here.
+ * placeholders stay inside the repository copy that Argo CD sent.
+ *
+ * Argo CD's request deadline covers init and generate together, so one budget covers both. init
+ * starts it here and records its start in the app folder (see initStartFile in init-start.ts),
+ * and generate continues it when that record is recent. Otherwise generate's budget starts here.
  */
-export function prepareApp(env: NodeJS.ProcessEnv): AppContext {
-  const deadline = new Deadline(readBudgetSeconds(env));
-  const app = readAppIdentity(env);
-  const { settings, warnings } = readAppSettings(env);
+export function prepareApp(env: NodeJS.ProcessEnv, command: CmpCommand = "generate"): AppContext {
+  const now = Date.now();
+  const seconds = readBudgetSeconds(env);
 
   // process.cwd() is the real working folder, while $PWD may name it through a link.
   const appDir = realpathSync.native(process.cwd());
+  const { deadline, startWarning } = startBudget(command, seconds, appDir, now);
+
+  const app = readAppIdentity(env);
+  const { settings, warnings } = readAppSettings(env);
   const repoRoot = deriveRepoRoot(appDir, env.ARGOCD_APP_SOURCE_PATH, env);
   env.KREVEAL_REPO_ROOT = repoRoot;
   const childEnv = childEnvironment(env, { KREVEAL_REPO_ROOT: repoRoot, KUSTOMIZE_PLUGIN_HOME: findPluginHome() });
-  return { deadline, app, settings, warnings, appDir, repoRoot, childEnv };
+  return { deadline, app, settings, warnings, startWarning, appDir, repoRoot, childEnv };
+}
+
+/** Starts init's budget and records its start, or continues a recent one in generate. */
+function startBudget(command: CmpCommand, seconds: number, appDir: string, now: number): { deadline: Deadline; startWarning: string | undefined } {
+  if (command === "init") {
+    return { deadline: new Deadline(seconds, now, "init"), startWarning: recordInitStart(appDir, now) };
+  }
+
+  const initStartedAt = readInitStart(appDir, seconds, now);
+  if (initStartedAt === undefined) {
+    return { deadline: new Deadline(seconds, now, "generate"), startWarning: undefined };
+  }
+  return { deadline: new Deadline(seconds, initStartedAt, "init and generate"), startWarning: undefined };
 }
 
 /**
@@ -55,12 +81,16 @@ export async function withinBudget<T>(context: AppContext, body: () => Promise<T
 }
 
 /**
- * `kreveal cmp init`: prepares a Helm chart's dependencies (see runInit). It prints no warnings
- * about ignored settings, because generate, which runs next, prints them.
+ * `kreveal cmp init`: starts the budget that generate continues, and prepares a Helm chart's
+ * dependencies (see runInit). It prints no warnings about ignored settings, because generate,
+ * which runs next, prints them.
  */
 export async function initApp(): Promise<void> {
-  const context = prepareApp(process.env);
-  await withinBudget(context, () =>
-    runInit({ appDir: context.appDir, env: context.childEnv, deadline: context.deadline, source: context.settings.source }),
-  );
+  const context = prepareApp(process.env, "init");
+  if (context.startWarning !== undefined) {
+    process.stderr.write(`kreveal: warning: ${context.startWarning}\n`);
+  }
+
+  const { appDir, repoRoot, childEnv, deadline, settings } = context;
+  await withinBudget(context, () => runInit({ appDir, repoRoot, env: childEnv, deadline, source: settings.source }));
 }

@@ -1,13 +1,19 @@
 import { KrevealError } from "../errors.js";
 
-/** Default time budget of one `kreveal cmp generate`, in seconds. */
+/** Default time budget of one `kreveal cmp init` and `kreveal cmp generate` together, in seconds. */
 export const defaultBudgetSeconds = 50;
 
-/** The stages of generate that can run out of time, as named in the TIMEOUT message. */
-export type GenerateStage = "kustomize build" | "helm template" | "directory read" | "placeholder resolution";
+/** The stages of init and generate that can run out of time, as named in the TIMEOUT message. */
+export type BudgetStage = "helm dependency build" | "kustomize build" | "helm template" | "directory read" | "placeholder resolution";
 
 /**
- * The time budget of one generate, fixed when it starts. Every child process gets only the time
+ * The commands that a budget covers, as named in the TIMEOUT message: "init and generate" when
+ * generate continues the budget that init started.
+ */
+export type BudgetScope = "init" | "generate" | "init and generate";
+
+/**
+ * The time budget of one run, fixed when it starts. Every child process gets only the time
  * that is left, and the stage that is running is recorded so that a TIMEOUT error can name it.
  */
 export class Deadline {
@@ -15,11 +21,14 @@ export class Deadline {
   readonly seconds: number;
   /** The time (Date.now()) at which the budget is spent. */
   readonly endsAt: number;
-  private currentStage: GenerateStage | undefined;
+  readonly scope: BudgetScope;
+  private currentStage: BudgetStage | undefined;
 
-  constructor(seconds: number, now: number = Date.now()) {
+  /** Starts a budget of `seconds` at the time `startedAt` (Date.now() by default). */
+  constructor(seconds: number, startedAt: number = Date.now(), scope: BudgetScope = "generate") {
     this.seconds = seconds;
-    this.endsAt = now + seconds * 1000;
+    this.endsAt = startedAt + seconds * 1000;
+    this.scope = scope;
   }
 
   /** Milliseconds left, never below zero. */
@@ -32,12 +41,12 @@ export class Deadline {
   }
 
   /** The stage that is running now, if any. */
-  get stage(): GenerateStage | undefined {
+  get stage(): BudgetStage | undefined {
     return this.currentStage;
   }
 
   /** Records that `stage` starts, and fails at once if the budget is already spent. */
-  enter(stage: GenerateStage): void {
+  enter(stage: BudgetStage): void {
     this.currentStage = stage;
     if (this.expired()) {
       throw this.timeoutError(stage);
@@ -45,9 +54,9 @@ export class Deadline {
   }
 
   /** Creates the TIMEOUT error for `stage`, by default the stage that is running. */
-  timeoutError(stage: GenerateStage | undefined = this.currentStage): KrevealError {
+  timeoutError(stage: BudgetStage | undefined = this.currentStage): KrevealError {
     const during = stage === undefined ? "" : `: ${stage} was still running`;
-    return new KrevealError("TIMEOUT", `generate did not finish within ${this.seconds} s (KREVEAL_CMP_TIMEOUT_SECONDS)${during}`, {
+    return new KrevealError("TIMEOUT", `${this.scope} did not finish within ${this.seconds} s (KREVEAL_CMP_TIMEOUT_SECONDS)${during}`, {
       fix: "Make the source build faster, or ask the Argo CD operator to raise KREVEAL_CMP_TIMEOUT_SECONDS in the sidecar and the repo server's timeout with it.",
     });
   }

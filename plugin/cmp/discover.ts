@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 
+import { readSmallRegularFile } from "../files/small-file.js";
 import { detectSopsStore } from "../sops/stores/index.js";
 
 /** Files larger than this are not read. */
@@ -70,7 +71,7 @@ function isCandidate(name: string): boolean {
 
 /** Reads one file (at most 1 MiB) and looks for the markers. Any read error counts as no. */
 function usesKreveal(file: string): boolean {
-  const bytes = readSmallFile(file);
+  const bytes = readSmallRegularFile(file, maxFileBytes);
   if (bytes === undefined) {
     return false;
   }
@@ -81,38 +82,3 @@ function usesKreveal(file: string): boolean {
   return bytes.includes(encryptedValueMarker) && detectSopsStore(bytes, file) !== undefined;
 }
 
-/**
- * Returns the content of a regular file of at most maxFileBytes, or undefined. The size and type
- * are checked on the opened file, so a file swapped for a large one, a FIFO or a symbolic link
- * after the folder was listed is still skipped. O_NONBLOCK keeps the open of a FIFO from waiting
- * for a writer, and O_NOFOLLOW makes the open of a symbolic link fail.
- */
-function readSmallFile(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > maxFileBytes) {
-      return undefined;
-    }
-    const buffer = Buffer.alloc(stats.size);
-    let offset = 0;
-    while (offset < buffer.length) {
-      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
-      if (read === 0) {
-        break;
-      }
-      offset += read;
-    }
-    return buffer.subarray(0, offset);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}

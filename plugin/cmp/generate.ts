@@ -7,6 +7,7 @@ import { prepareApp, withinBudget, type AppContext } from "./app-context.js";
 import { readDirectory } from "./directory.js";
 import { templateChart, type HelmOptions } from "./helm.js";
 import { buildKustomization } from "./kustomize.js";
+import { countResources } from "./resource-count.js";
 import { detectSource, type BuildSource } from "./source.js";
 
 /**
@@ -29,11 +30,15 @@ async function generateWithin(context: AppContext): Promise<string> {
   const source = detectSource(appDir, settings.source);
   const built = await buildSource(source, { appDir, repoRoot, app, settings, env: childEnv, deadline });
   const documents = built.filter((document) => !isEmpty(document));
-  if (documents.length === 0) {
+
+  // Argo CD replaces list documents by their items, so an empty List is no resource, and an
+  // empty result makes an Application with automated pruning delete what it deployed.
+  if (countResources(documents, outputNames[source]) === 0) {
     if (settings.allowEmpty) {
       return "";
     }
-    throw new KrevealError("INPUT_EMPTY", `the ${source} source produced no resources`, {
+    const only = documents.length === 0 ? "" : " (only lists without items, which Argo CD applies as nothing)";
+    throw new KrevealError("INPUT_EMPTY", `the ${source} source produced no resources${only}`, {
       location: appDir,
       fix: "Check the Application's path and source. If an empty result is intended, set the allow-empty parameter to true.",
     });
@@ -49,13 +54,24 @@ async function generateWithin(context: AppContext): Promise<string> {
   return writeDocumentStream(documents);
 }
 
+/** The names of the built output in error locations. */
+const outputNames: Record<BuildSource, string> = {
+  kustomize: "kustomize build output",
+  helm: "helm template output",
+  directory: "plain folder manifests",
+};
+
 /** Every source gets the same options as the Helm path. */
 type BuildOptions = HelmOptions;
 
 async function buildSource(source: BuildSource, options: BuildOptions): Promise<Document[]> {
   switch (source) {
     case "kustomize":
-      return buildKustomization({ ...options, enableExec: process.env.KREVEAL_CMP_ENABLE_EXEC === "true" });
+      return buildKustomization({
+        ...options,
+        enableExec: process.env.KREVEAL_CMP_ENABLE_EXEC === "true",
+        allowRemoteBases: process.env.KREVEAL_CMP_ALLOW_REMOTE_BASES === "true",
+      });
     case "helm":
       return templateChart(options);
     case "directory":

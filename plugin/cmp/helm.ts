@@ -7,6 +7,8 @@ import { parseYamlStream } from "../formats/yaml-read.js";
 import { runTool, type ToolCommand } from "../render/run-kustomize.js";
 import type { AppIdentity, AppSettings } from "./app-settings.js";
 import type { Deadline } from "./budget.js";
+import { helmEnvironment } from "./child-env.js";
+import { checkChartLinks } from "./chart-links.js";
 import { listValuesFiles, readValuesFiles } from "./helm-values.js";
 
 export interface HelmOptions {
@@ -16,7 +18,7 @@ export interface HelmOptions {
   readonly repoRoot: string;
   readonly app: AppIdentity;
   readonly settings: AppSettings;
-  /** The environment of the helm process; KREVEAL_HELM is read from it too. */
+  /** The environment for helm, which gets it without the sidecar's credentials (helmEnvironment); KREVEAL_HELM is read from it too. */
   readonly env: NodeJS.ProcessEnv;
   readonly deadline: Deadline;
 }
@@ -33,19 +35,21 @@ export const helmStartFix = "Install helm 3 in the sidecar image, or set KREVEAL
  * values files are read and their placeholders resolved first, so that chart functions such as
  * b64enc see the real values. Each file reaches helm through a pipe at fd 3, 4, ..., never a
  * file. helm's stderr is passed on to kreveal's stderr. A failed helm is TOOL_FAILED, and a run
- * past the deadline is TIMEOUT (helm's process group is killed).
+ * past the deadline is TIMEOUT (helm's process group is killed). A symbolic link in the chart
+ * that leaves the repository is PATH_OUTSIDE_ROOT, found before helm runs (see checkChartLinks).
  */
 export async function templateChart(options: HelmOptions): Promise<Document[]> {
   const { appDir, repoRoot, app, settings, env, deadline } = options;
   const release = releaseName(app, settings);
   const program = helmProgram(env);
+  checkChartLinks(appDir, repoRoot);
 
   const files = listValuesFiles(appDir, settings.valuesFiles);
   const values = await readValuesFiles({ appDir, repoRoot, files, deadline });
 
   deadline.enter("helm template");
   const command: ToolCommand = { program, args: helmTemplateArgs(release, app, values.length), name: "helm template" };
-  const run = await runTool(command, env, deadline.remainingMs(), {
+  const run = await runTool(command, helmEnvironment(env), deadline.remainingMs(), {
     cwd: appDir,
     inputs: values,
     startFix: helmStartFix,

@@ -8,13 +8,20 @@ import { parseYamlStream } from "../formats/yaml-read.js";
 import { runTool } from "../render/run-kustomize.js";
 import type { SourceType } from "./app-settings.js";
 import type { Deadline } from "./budget.js";
+import { helmEnvironment } from "./child-env.js";
+import { checkChartLinks, checkLocalDependencies } from "./chart-links.js";
 import { helmProgram, helmStartFix } from "./helm.js";
 import { detectSource } from "./source.js";
 
 export interface InitOptions {
   /** The app folder (a real path). */
   readonly appDir: string;
-  /** The environment of the helm process, without the Application's settings. */
+  /**
+   * The repository root (a real path) that symbolic links in the chart must stay inside. When
+   * unset, the app folder is the limit, which is stricter.
+   */
+  readonly repoRoot?: string;
+  /** The environment for helm, without the Application's settings; helm gets it without the sidecar's credentials too (helmEnvironment). */
   readonly env: NodeJS.ProcessEnv;
   readonly deadline: Deadline;
   /** The Application's `source` setting; `auto` when unset. */
@@ -25,12 +32,18 @@ export interface InitOptions {
 interface Dependency {
   readonly name: string;
   readonly version: string;
+  /** The `repository` field; helm reads a `file://` one from a folder. */
+  readonly repository: string | undefined;
+  /** The field's place in the chart, such as `Chart.yaml: dependencies[0].repository`. */
+  readonly repositoryField: string;
 }
 
 /**
  * `kreveal cmp init`: runs `helm dependency build` in a Helm chart whose dependencies are not all
  * in its charts/ folder, and does nothing for other sources. helm's stdout and stderr go to
  * kreveal's stderr, because Argo CD ignores the stdout of init. A failed helm is TOOL_FAILED.
+ * Before helm runs, the symbolic links of the chart and of its `file://` dependencies are
+ * checked, because helm packs every file they lead to into charts/ (see checkChartLinks).
  */
 export async function runInit(options: InitOptions): Promise<void> {
   const { appDir, env, deadline } = options;
@@ -38,14 +51,20 @@ export async function runInit(options: InitOptions): Promise<void> {
     return;
   }
 
-  const missing = declaredDependencies(appDir).filter((dependency) => !isPresent(appDir, dependency));
+  const dependencies = declaredDependencies(appDir);
+  const missing = dependencies.filter((dependency) => !isPresent(appDir, dependency));
   if (missing.length === 0) {
     return;
   }
 
+  const repoRoot = options.repoRoot ?? appDir;
+  checkChartLinks(appDir, repoRoot);
+  checkLocalDependencies(appDir, repoRoot, dependencies);
+
   process.stderr.write(`kreveal: note: running helm dependency build for ${missing.map((dependency) => dependency.name).join(", ")}\n`);
   const command = { program: helmProgram(env), args: ["dependency", "build"], name: "helm dependency build" };
-  const run = await runTool(command, env, deadline.remainingMs(), { cwd: appDir, startFix: helmStartFix });
+  deadline.enter("helm dependency build");
+  const run = await runTool(command, helmEnvironment(env), deadline.remainingMs(), { cwd: appDir, startFix: helmStartFix });
 
   process.stderr.write(run.stdout);
   process.stderr.write(run.stderr);
@@ -103,13 +122,19 @@ function readDependencies(file: string): Dependency[] {
   return list.items.map((item, index) => {
     const name = isMap(item) ? item.get("name") : undefined;
     const version = isMap(item) ? item.get("version") : undefined;
+    const repository = isMap(item) ? item.get("repository") : undefined;
     if (typeof name !== "string" || name === "") {
       throw new KrevealError("INPUT_MALFORMED", "the dependency has no name", {
         location: `${location}: dependencies[${index}]`,
         fix: "Give every dependency a name, as helm requires.",
       });
     }
-    return { name, version: typeof version === "string" || typeof version === "number" ? String(version) : "" };
+    return {
+      name,
+      version: typeof version === "string" || typeof version === "number" ? String(version) : "",
+      repository: typeof repository === "string" ? repository : undefined,
+      repositoryField: `${location}: dependencies[${index}].repository`,
+    };
   });
 }
 

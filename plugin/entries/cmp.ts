@@ -19,9 +19,10 @@ ARGOCD_ENV_<NAME>): source (KREVEAL_SOURCE: auto, kustomize, helm or directory),
 (KREVEAL_VALUES_FILES, comma-separated), release-name (KREVEAL_RELEASE_NAME), allow-empty
 (KREVEAL_ALLOW_EMPTY: true lets an empty result pass). Every other ARGOCD_ENV_ variable is ignored.
 
-Sidecar settings: KREVEAL_CMP_TIMEOUT_SECONDS (time budget of one run, default 50),
-KREVEAL_CMP_ENABLE_EXEC (true passes --enable-exec to kustomize), KREVEAL_HELM (the helm program),
-KREVEAL_POLICY_FILE (the tenant policy).
+Sidecar settings: KREVEAL_CMP_TIMEOUT_SECONDS (time budget of init and generate together, default 50),
+KREVEAL_CMP_ENABLE_EXEC (true passes --enable-exec to kustomize), KREVEAL_CMP_ALLOW_REMOTE_BASES
+(true lets kustomizations use remote bases), KREVEAL_HELM (the helm program), KREVEAL_POLICY_FILE
+(the tenant policy).
 `;
 
 /** `kreveal cmp SUBCOMMAND`: the entry point of the Argo CD sidecar. */

@@ -172,7 +172,7 @@ test("example policy lists two projects", () => {
   const policy = loadTenantPolicy(path.join(repoRoot, "examples/argocd/policy.yaml"));
 
   assert.deepEqual([...policy.projects.keys()].sort(), ["team-a", "team-b"]);
-  assert.deepEqual(policy.projects.get("team-a")?.backends.get("vault")?.paths, ["secret/data/team-a", "secret/team-a"]);
+  assert.deepEqual(policy.projects.get("team-a")?.backends.get("vault")?.paths, ["secret/data/team-a"]);
   assert.equal(policy.projects.get("team-b")?.backends.has("vault"), false);
 });
 
