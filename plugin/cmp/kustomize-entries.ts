@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
 import { parseAllDocuments, type Document } from "yaml";
@@ -6,13 +6,13 @@ import { parseAllDocuments, type Document } from "yaml";
 import { KrevealError } from "../errors.js";
 
 /**
- * The target of one entry in a kustomization's resources, bases, components, generators,
- * transformers or validators list, as kustomize v5 reads it.
+ * The target of one path entry in a kustomization's resources, bases, components, generators,
+ * transformers or validators list. `looksRemote` marks a local file or folder whose name
+ * isRemoteReference also matches, because kustomize may fetch such an entry instead.
  */
 export type KustomizationEntry =
-  | { readonly type: "inline"; readonly documents: readonly unknown[] }
-  | { readonly type: "file"; readonly realPath: string }
-  | { readonly type: "folder"; readonly realPath: string }
+  | { readonly type: "file"; readonly realPath: string; readonly looksRemote: boolean }
+  | { readonly type: "folder"; readonly realPath: string; readonly looksRemote: boolean }
   | { readonly type: "remote" }
   | { readonly type: "missing" };
 
@@ -39,10 +39,11 @@ export function isRemoteReference(entry: string): boolean {
  * Reads a generators, transformers or validators entry as inline YAML, as kustomize tries first.
  * Returns the documents when the entry is YAML with at least one map or list in it, and
  * undefined when it is a plain string (a path or URL). An entry that looks like inline YAML (it
- * spans lines, or starts with `{` or `[`) but does not parse is an INPUT_MALFORMED error.
+ * spans lines, or contains `{` or `[`, also after a tag or anchor) but does not parse is an
+ * INPUT_MALFORMED error.
  */
 export function parseInlineEntry(entry: string, location: string): unknown[] | undefined {
-  const looksInline = entry.includes("\n") || /^\s*[{[]/.test(entry);
+  const looksInline = entry.includes("\n") || /[{[]/.test(entry);
   const documents = parseAllDocuments(entry, { uniqueKeys: true });
   const parsed = Array.isArray(documents) ? documents : [];
   const failed = parsed.length === 0 || parsed.some((document) => document.errors.length > 0);
@@ -75,39 +76,61 @@ export function toValues(documents: readonly Document[], location: string): unkn
 }
 
 /**
- * Resolves a path entry of the kustomization in `folder` against the file system. A remote
- * reference is `remote`, an entry that names nothing is `missing`, and a local file or folder
- * whose real path lies outside `repoRoot` is a PATH_OUTSIDE_ROOT error.
+ * Resolves a path entry of the kustomization in `folder` against the file system. An existing
+ * local file or folder wins over a remote reading of its name, because kustomize reads a local
+ * file first and builds a local folder unless its git URL parser accepts the name. A remote
+ * reference that names nothing local is `remote`, any other entry that names nothing is
+ * `missing`, and a local path that leads outside `repoRoot` is a PATH_OUTSIDE_ROOT error.
  */
 export function resolveEntry(entry: string, folder: string, repoRoot: string, location: string): KustomizationEntry {
-  if (isRemoteReference(entry)) {
-    return { type: "remote" };
-  }
-
+  const looksRemote = isRemoteReference(entry);
   const outside = new KrevealError("PATH_OUTSIDE_ROOT", `the entry ${printable(entry)} leads outside the repository`, {
     location,
     fix: "Keep every base, component and plugin config inside the repository, without symbolic links that point out of it.",
   });
   const candidate = path.resolve(folder, entry);
-  if (!isInside(candidate, repoRoot)) {
-    throw outside;
-  }
 
   let realPath: string;
   try {
     realPath = realpathSync.native(candidate);
   } catch {
+    if (looksRemote) {
+      return { type: "remote" };
+    }
+    if (!isInside(candidate, repoRoot)) {
+      throw outside;
+    }
     return { type: "missing" };
   }
-  if (!isInside(realPath, repoRoot)) {
+  if (!isInside(candidate, repoRoot) || !isInside(realPath, repoRoot)) {
     throw outside;
   }
 
   const stats = statSync(realPath, { throwIfNoEntry: false });
   if (stats?.isDirectory() === true) {
-    return { type: "folder", realPath };
+    return { type: "folder", realPath, looksRemote };
   }
-  return stats?.isFile() === true ? { type: "file", realPath } : { type: "missing" };
+  if (stats?.isFile() === true) {
+    return { type: "file", realPath, looksRemote };
+  }
+  return looksRemote ? { type: "remote" } : { type: "missing" };
+}
+
+/**
+ * Tells whether `entry`, read as a path from `folder`, names something (a file, folder or
+ * symbolic link, even a dangling one) inside `repoRoot`. A name that the file system cannot
+ * look up (too long, no permission) names nothing, because kustomize cannot read it either.
+ */
+export function namesLocalPath(entry: string, folder: string, repoRoot: string): boolean {
+  const candidate = path.resolve(folder, entry);
+  if (!isInside(candidate, repoRoot)) {
+    return false;
+  }
+  try {
+    return lstatSync(candidate, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Tells whether `file` is `root` or lies below it; both are real paths. */

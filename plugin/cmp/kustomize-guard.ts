@@ -1,7 +1,9 @@
 import path from "node:path";
 
 import { KrevealError, KrevealErrors } from "../errors.js";
-import { foldKey, isRemoteReference, parseInlineEntry, printable, readKustomization, readYamlValues, resolveEntry } from "./kustomize-entries.js";
+import { inlineResourceProblem } from "./inline-resources.js";
+import { checkConfigFolderFields, checkHelmFields, listField } from "./kustomization-fields.js";
+import { isRemoteReference, namesLocalPath, parseInlineEntry, printable, readKustomization, readYamlValues, resolveEntry, type KustomizationEntry } from "./kustomize-entries.js";
 import { checkPluginConfig, type PluginRules } from "./plugin-config-rules.js";
 import { kustomizationFiles } from "./source.js";
 
@@ -18,11 +20,6 @@ export interface GuardOptions extends PluginRules {
 const baseFields = ["resources", "bases", "components"];
 /** Fields whose entries are plugin configs, or files and folders that supply them. */
 const pluginFields = ["generators", "transformers", "validators"];
-/**
- * The only fields that a folder of plugin configs may use besides `resources`, because they
- * cannot change a config's apiVersion, kind or annotations after the check.
- */
-const configFolderFields = new Set(["resources", "namespace", "nameprefix", "namesuffix", "labels", "commonlabels", "commonannotations", "buildmetadata", "sortoptions", "metadata", "apiversion", "kind"]);
 
 type Mode = "build" | "configs";
 
@@ -31,10 +28,14 @@ type Mode = "build" | "configs";
  * generators, transformers and validators of the app's kustomization and of every local base
  * and component below it. kustomize builds a legacy exec plugin's path from the config's
  * apiVersion and kind with filepath.Join, so `..` in them would run any program on the sidecar,
- * with its Vault token and keys in the environment. Only kustomize builtins and kreveal's own
- * plugins pass. Remote entries are rejected unless `allowRemoteBases` is set, because their
- * content cannot be checked. Throws CONFIG_INVALID, INPUT_MALFORMED, FILE_NOT_FOUND or
- * PATH_OUTSIDE_ROOT errors, all problems together.
+ * with its Vault token and keys in the environment. Only kustomize builtins that run no program
+ * and kreveal's own plugins pass, and helm fields are rejected. Remote entries are rejected
+ * unless `allowRemoteBases` is set, because their content cannot be checked. Throws
+ * CONFIG_INVALID, INPUT_MALFORMED, FILE_NOT_FOUND or PATH_OUTSIDE_ROOT errors, all problems
+ * together.
+ *
+ * TODO: URLs in fields that only load data (patches[].path, generator files, configurations,
+ * crds, openapi.path) are not checked, so a repository can still make kustomize send HTTP requests.
  */
 export function checkKustomizationTree(options: GuardOptions): void {
   const walk = new TreeWalk(options);
@@ -69,6 +70,7 @@ class TreeWalk {
         continue;
       }
       for (const kustomization of this.attempt(() => readKustomization(entry.realPath, this.relative(entry.realPath))) ?? []) {
+        this.problems.push(...checkHelmFields(kustomization, this.relative(entry.realPath)));
         if (mode === "build") {
           this.checkBuild(kustomization, folder, this.relative(entry.realPath));
         } else {
@@ -80,56 +82,74 @@ class TreeWalk {
 
   private checkBuild(kustomization: Record<string, unknown>, folder: string, file: string): void {
     for (const field of baseFields) {
-      for (const [index, entry] of this.listField(kustomization, field, file)) {
+      for (const [index, entry] of this.stringEntries(kustomization, field, file)) {
         const location = `${file}: ${field}[${index}]`;
         const resolved = this.attempt(() => resolveEntry(entry, folder, this.options.repoRoot, location));
         // A missing base is left to kustomize, which fails on it without fetching or running anything.
         if (resolved?.type === "folder") {
           this.visitFolder(resolved.realPath, "build");
-        } else if (resolved?.type === "remote") {
-          this.rejectUnlessRemoteAllowed(entry, resolved.type, location);
+        }
+        if (resolved?.type === "remote" || (resolved?.type !== "missing" && resolved?.looksRemote === true)) {
+          this.rejectUnlessRemoteAllowed(entry, "remote", location);
         }
       }
     }
 
     for (const field of pluginFields) {
-      for (const [index, entry] of this.listField(kustomization, field, file)) {
-        const location = `${file}: ${field}[${index}]`;
-        const inline = this.attempt(() => parseInlineEntry(entry, location));
-        if (inline !== undefined) {
-          inline.forEach((config, document) => this.checkConfig(config, inline.length === 1 ? `${location} (inline)` : `${location} (inline, document ${document + 1})`));
-          continue;
-        }
+      for (const [index, entry] of this.stringEntries(kustomization, field, file)) {
+        this.checkPluginEntry(entry, folder, `${file}: ${field}[${index}]`);
+      }
+    }
+  }
+
+  /**
+   * Checks a generators, transformers or validators entry in both readings that kustomize may
+   * use: as inline plugin configs, and as a file or folder of the entry's literal name.
+   * kustomize takes the path reading whenever its resource factory rejects the inline reading,
+   * for example for a config without metadata.name.
+   */
+  private checkPluginEntry(entry: string, folder: string, location: string): void {
+    const before = this.problems.length;
+    const inline = this.attempt(() => parseInlineEntry(entry, location));
+    if (inline === undefined) {
+      if (this.problems.length === before) {
         this.checkConfigSource(entry, folder, location, true);
       }
+      return;
+    }
+
+    inline.forEach((config, document) => this.checkConfig(config, inline.length === 1 ? `${location} (inline)` : `${location} (inline, document ${document + 1})`));
+    if (this.problems.length > before) {
+      return;
+    }
+
+    const inlineProblem = inlineResourceProblem(inline);
+    if (inlineProblem === undefined) {
+      // kustomize reads the entry inline, but a file of the same name is checked as well.
+      if (namesLocalPath(entry, folder, this.options.repoRoot)) {
+        this.checkConfigSource(entry, folder, location, true);
+      }
+      return;
+    }
+
+    const resolved = this.attempt(() => resolveEntry(entry, folder, this.options.repoRoot, location));
+    if (resolved?.type === "missing") {
+      this.problems.push(
+        new KrevealError("CONFIG_INVALID", `kustomize does not accept the inline plugin config as a resource (${inlineProblem}), so it would read the entry as a file name`, {
+          location,
+          fix: "Give every inline plugin config apiVersion, kind and metadata.name, or list the file of the config by its name.",
+        }),
+      );
+    } else if (resolved !== undefined) {
+      this.checkResolvedSource(entry, resolved, location, true);
     }
   }
 
   /** Checks a folder listed under generators, transformers or validators, whose kustomization may only gather config files. */
   private checkConfigFolder(kustomization: Record<string, unknown>, folder: string, file: string): void {
-    for (const [key, value] of Object.entries(kustomization)) {
-      if (!configFolderFields.has(foldKey(key))) {
-        this.problems.push(
-          new KrevealError("CONFIG_INVALID", `this folder of plugin configs uses ${printable(key)}, which could change a plugin config after kreveal checked it`, {
-            location: `${file}: ${printable(key)}`,
-            fix: "In a folder listed under generators, transformers or validators, use only resources (local files and folders) and namespace, namePrefix, nameSuffix, labels, commonLabels, commonAnnotations, buildMetadata or sortOptions.",
-          }),
-        );
-      } else if (foldKey(key) === "labels" && Array.isArray(value)) {
-        value.forEach((label, index) => {
-          if (typeof label === "object" && label !== null && "fields" in label) {
-            this.problems.push(
-              new KrevealError("CONFIG_INVALID", "labels with their own fields can write into any field of a plugin config", {
-                location: `${file}: labels[${index}].fields`,
-                fix: "Remove fields from the labels entry in this folder of plugin configs.",
-              }),
-            );
-          }
-        });
-      }
-    }
+    this.problems.push(...checkConfigFolderFields(kustomization, file));
 
-    for (const [index, entry] of this.listField(kustomization, "resources", file)) {
+    for (const [index, entry] of this.stringEntries(kustomization, "resources", file)) {
       this.checkConfigSource(entry, folder, `${file}: resources[${index}]`, false);
     }
   }
@@ -137,32 +157,32 @@ class TreeWalk {
   /** Checks a path entry that supplies plugin configs: a file of configs, a folder, or a remote reference. */
   private checkConfigSource(entry: string, folder: string, location: string, remoteMayPass: boolean): void {
     const resolved = this.attempt(() => resolveEntry(entry, folder, this.options.repoRoot, location));
-    if (resolved === undefined) {
-      return;
+    if (resolved !== undefined) {
+      this.checkResolvedSource(entry, resolved, location, remoteMayPass);
+    }
+  }
+
+  /**
+   * Checks a resolved plugin-config source. A local file or folder whose name also looks remote
+   * is checked locally and treated as remote too, because kustomize may fetch it instead.
+   */
+  private checkResolvedSource(entry: string, resolved: KustomizationEntry, location: string, remoteMayPass: boolean): void {
+    if (resolved.type === "file") {
+      this.checkConfigFile(resolved.realPath, location);
+    } else if (resolved.type === "folder") {
+      this.visitFolder(resolved.realPath, "configs");
     }
 
-    switch (resolved.type) {
-      case "file":
-        this.checkConfigFile(resolved.realPath, location);
-        return;
-      case "folder":
-        this.visitFolder(resolved.realPath, "configs");
-        return;
-      case "remote":
-      case "missing":
-        if (remoteMayPass || resolved.type === "missing") {
-          this.rejectUnlessRemoteAllowed(entry, resolved.type, location);
-        } else {
-          this.problems.push(
-            new KrevealError("CONFIG_INVALID", `the entry ${printable(entry)} is a remote reference, and a folder of plugin configs may list only local files and folders`, {
-              location,
-              fix: "Copy the plugin configs into the repository and list them by relative path.",
-            }),
-          );
-        }
-        return;
-      case "inline":
-        return;
+    const remote = resolved.type === "remote" || (resolved.type !== "missing" && resolved.looksRemote);
+    if (resolved.type === "missing" || (remote && remoteMayPass)) {
+      this.rejectUnlessRemoteAllowed(entry, resolved.type === "missing" ? "missing" : "remote", location);
+    } else if (remote) {
+      this.problems.push(
+        new KrevealError("CONFIG_INVALID", `the entry ${printable(entry)} is a remote reference, and a folder of plugin configs may list only local files and folders`, {
+          location,
+          fix: "Copy the plugin configs into the repository and list them by relative path.",
+        }),
+      );
     }
   }
 
@@ -199,29 +219,9 @@ class TreeWalk {
     );
   }
 
-  /**
-   * Returns the string entries of a list field. kustomize reads the kustomization through Go's
-   * encoding/json, which matches field names without regard to case, so every key that folds
-   * to `field` counts.
-   */
-  private listField(kustomization: Record<string, unknown>, field: string, file: string): [number, string][] {
-    const entries: [number, string][] = [];
-    for (const [key, value] of Object.entries(kustomization)) {
-      if (foldKey(key) !== field || value === null || value === undefined) {
-        continue;
-      }
-      if (!Array.isArray(value)) {
-        this.problems.push(new KrevealError("INPUT_MALFORMED", `${field} is not a list`, { location: file, fix: `Write ${field} as a list of strings.` }));
-        continue;
-      }
-      value.forEach((entry: unknown, index) => {
-        if (typeof entry === "string") {
-          entries.push([index, entry]);
-        } else {
-          this.problems.push(new KrevealError("INPUT_MALFORMED", "the entry is not a string", { location: `${file}: ${field}[${index}]`, fix: `Write each ${field} entry as a string.` }));
-        }
-      });
-    }
+  private stringEntries(kustomization: Record<string, unknown>, field: string, file: string): [number, string][] {
+    const { entries, problems } = listField(kustomization, field, file);
+    this.problems.push(...problems);
     return entries;
   }
 
@@ -238,7 +238,10 @@ class TreeWalk {
     }
   }
 
+  /** Returns `file` relative to the repository root, JSON-quoted when it has control characters. */
   private relative(file: string): string {
-    return path.relative(this.options.repoRoot, file) || ".";
+    const relative = path.relative(this.options.repoRoot, file) || ".";
+    const hasControl = Array.from(relative).some((character) => character < " " || character === "\u007f");
+    return hasControl ? JSON.stringify(relative) : relative;
   }
 }

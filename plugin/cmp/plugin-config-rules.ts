@@ -19,6 +19,36 @@ export interface PluginRules {
  */
 const functionAnnotations = ["config.kubernetes.io/function", "config.k8s.io/function", "config.kubernetes.io/container"];
 
+/**
+ * The kustomize builtin plugins that a config may name (apiVersion: builtin). None of them runs
+ * a program. The list was checked against kustomize v5's builtinhelpers.BuiltinPluginType and
+ * its GeneratorFactories and TransformerFactories (the v5 layout with PrefixTransformer and
+ * SuffixTransformer), and against the kustomize v5.5.0 in kubectl v1.32. It leaves out
+ * HelmChartInflationGenerator, which runs helm. kustomize v5.5.0 fails to load
+ * SortOrderTransformer and LegacyOrderTransformer as builtin plugins; SortOrderTransformer
+ * stays listed so that kustomize reports that error itself.
+ */
+const allowedBuiltinKinds = new Set([
+  "AnnotationsTransformer",
+  "ConfigMapGenerator",
+  "HashTransformer",
+  "IAMPolicyGenerator",
+  "ImageTagTransformer",
+  "LabelTransformer",
+  "NamespaceTransformer",
+  "PatchJson6902Transformer",
+  "PatchStrategicMergeTransformer",
+  "PatchTransformer",
+  "PrefixTransformer",
+  "SuffixTransformer",
+  "PrefixSuffixTransformer",
+  "ReplacementTransformer",
+  "ReplicaCountTransformer",
+  "SecretGenerator",
+  "SortOrderTransformer",
+  "ValueAddTransformer",
+]);
+
 /** A group such as kreveal.dev: letters, digits, dots and dashes, starting and ending with a letter or digit. */
 const groupPattern = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const namePattern = /^[A-Za-z0-9]+$/;
@@ -26,9 +56,9 @@ const namePattern = /^[A-Za-z0-9]+$/;
 /**
  * Checks one plugin config (one YAML document from a generators, transformers or validators
  * entry) and returns the problems, each located at `location`. A config may name a kustomize
- * builtin plugin (apiVersion `builtin`, which kustomize v5 recognises as group "" and version
- * "builtin") or a plugin whose launcher exists in kreveal's plugin home. A KRM function config
- * is accepted only when exec functions are enabled. A List's items are checked one by one.
+ * builtin plugin from allowedBuiltinKinds (apiVersion `builtin`) or a plugin whose launcher
+ * exists in kreveal's plugin home. A KRM function config is accepted only when exec functions
+ * are enabled. A List's items are checked one by one.
  */
 export function checkPluginConfig(config: unknown, location: string, rules: PluginRules): KrevealError[] {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
@@ -53,6 +83,12 @@ export function checkPluginConfig(config: unknown, location: string, rules: Plug
     return fields.items.flatMap((item, index) => checkPluginConfig(item, `${location}.items[${index}]`, rules));
   }
 
+  // kustomize v5 runs a builtin whenever the apiVersion parses to group "" and version
+  // "builtin" (also "/builtin"), before it looks at function annotations.
+  if (typeof apiVersion === "string" && apiVersion.replace(/^\//, "") === "builtin") {
+    return apiVersion === "builtin" && typeof kind === "string" && allowedBuiltinKinds.has(kind) ? [] : [notAllowedBuiltin(apiVersion, kind, location)];
+  }
+
   if (isFunctionConfig(fields)) {
     if (!rules.enableExec) {
       return [
@@ -65,9 +101,6 @@ export function checkPluginConfig(config: unknown, location: string, rules: Plug
     return isPathSafe(apiVersion, kind) ? [] : [notAllowed(apiVersion, kind, location)];
   }
 
-  if (apiVersion === "builtin" && typeof kind === "string" && namePattern.test(kind)) {
-    return [];
-  }
   return hasKrevealLauncher(apiVersion, kind, rules.pluginHome) ? [] : [notAllowed(apiVersion, kind, location)];
 }
 
@@ -146,6 +179,19 @@ function notAllowed(apiVersion: unknown, kind: unknown, location: string): Kreve
   return new KrevealError("CONFIG_INVALID", `the plugin config names the plugin ${describeGvk(apiVersion, kind)}, which is not a kreveal or kustomize builtin plugin; the sidecar runs only those`, {
     location,
     fix: "Name a kreveal plugin (such as kreveal.dev/v1alpha1 SecretGenerator or viaduct.ai/v1 ksops) or a kustomize builtin (apiVersion: builtin, e.g. kind: LabelTransformer) in this plugin config.",
+  });
+}
+
+function notAllowedBuiltin(apiVersion: string, kind: unknown, location: string): KrevealError {
+  if (kind === "HelmChartInflationGenerator") {
+    return new KrevealError("CONFIG_INVALID", "the plugin config names the kustomize builtin HelmChartInflationGenerator, which runs helm, and the sidecar does not let kustomize run helm", {
+      location,
+      fix: "Render the chart with kreveal's Helm source instead: point an Argo CD Application at a folder with Chart.yaml.",
+    });
+  }
+  return new KrevealError("CONFIG_INVALID", `the plugin config names the plugin ${describeGvk(apiVersion, kind)}, which is not one of the kustomize builtins that the sidecar runs`, {
+    location,
+    fix: `Use apiVersion: builtin with one of these kinds: ${[...allowedBuiltinKinds].join(", ")}.`,
   });
 }
 

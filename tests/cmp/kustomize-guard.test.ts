@@ -4,8 +4,9 @@ import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 
+import { inlineResourceProblem } from "../../plugin/cmp/inline-resources.js";
 import { checkKustomizationTree, type GuardOptions } from "../../plugin/cmp/kustomize-guard.js";
 import { KrevealError, KrevealErrors } from "../../plugin/errors.js";
 import { pluginHome, skipWithout } from "../e2e/support.js";
@@ -313,6 +314,188 @@ test("builtin transformers still work under kubectl kustomize", { skip: kubectlS
   const output = parse(run.stdout) as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
   assert.equal(output.metadata.labels.team, "a");
   assert.equal(output.data.mode, "slow");
+});
+
+test("inline entry naming a file checks the file", () => {
+  const flow = "{apiVersion: builtin, kind: LabelTransformer}";
+  const flowRoot = repository({ "apps/x/kustomization.yaml": `generators:\n- "${flow}"\n`, [`apps/x/${flow}`]: attackConfig });
+  const flowProblem = onlyProblem(flowRoot);
+  assert.equal(flowProblem.location, `apps/x/kustomization.yaml: generators[0] (apps/x/${flow})`);
+  assert.match(flowProblem.message, /not a kreveal or kustomize builtin plugin/);
+
+  const block = "apiVersion: builtin\nkind: LabelTransformer\n";
+  const blockRoot = repository({ "apps/x/kustomization.yaml": `transformers:\n- |\n${indent(block)}`, [`apps/x/${block}`]: attackConfig });
+  const blockProblem = onlyProblem(blockRoot);
+  assert.equal(blockProblem.location, `apps/x/kustomization.yaml: transformers[0] (${JSON.stringify(`apps/x/${block}`)})`);
+  assert.ok(!blockProblem.describe().includes("\nkind"), "the location carries a raw newline");
+});
+
+test("valid inline entry naming a file checks both", () => {
+  const inline = "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: l}, labels: {a: b}}";
+  const root = repository({ "apps/x/kustomization.yaml": `transformers:\n- "${inline}"\n`, [`apps/x/${inline}`]: attackConfig });
+  assert.equal(onlyProblem(root).location, `apps/x/kustomization.yaml: transformers[0] (apps/x/${inline})`);
+
+  const folder = repository({
+    "apps/x/kustomization.yaml": `transformers:\n- "${inline}"\n`,
+    [`apps/x/${inline}/kustomization.yaml`]: "resources: [gen.yaml]\n",
+    [`apps/x/${inline}/gen.yaml`]: attackConfig,
+  });
+  assert.match(onlyProblem(folder).location ?? "", /resources\[0\]/);
+});
+
+test("long inline config passes", () => {
+  const inline = `{apiVersion: builtin, kind: AnnotationsTransformer, metadata: {name: a}, annotations: {note: ${"x".repeat(300)}}, fieldSpecs: [{path: metadata/annotations, create: true}]}`;
+  const root = repository({ "apps/x/kustomization.yaml": `transformers:\n- "${inline}"\n` });
+  assert.deepEqual(problems(root), []);
+});
+
+test("inline entry kustomize reads as a path", () => {
+  const cases = [
+    "{apiVersion: builtin, kind: LabelTransformer}",
+    "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: ''}}",
+    "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: l, labels: [a]}}",
+    "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: l}, fieldSpecs: [~]}",
+  ];
+  for (const entry of cases) {
+    const root = repository({ "apps/x/kustomization.yaml": `generators:\n- "${entry}"\n` });
+    const problem = onlyProblem(root);
+    assert.equal(problem.code, "CONFIG_INVALID", entry);
+    assert.match(problem.message, /does not accept the inline plugin config as a resource \(.+\), so it would read the entry as a file name/, entry);
+  }
+});
+
+test("inline resource rules", () => {
+  const config = { apiVersion: "builtin", kind: "LabelTransformer", metadata: { name: "l" } };
+  assert.equal(inlineResourceProblem([config]), undefined);
+  assert.equal(inlineResourceProblem([config, {}, null, []]), undefined);
+  assert.equal(inlineResourceProblem([{ apiVersion: "v1", kind: "ConfigMapList", items: [config, {}] }]), undefined);
+
+  assert.match(inlineResourceProblem(["plain"]) ?? "", /not a YAML map/);
+  assert.match(inlineResourceProblem([[config]]) ?? "", /not a YAML map/);
+  assert.match(inlineResourceProblem([config, "x"]) ?? "", /^document 2: not a YAML map|^document 2: it is not a YAML map/);
+  assert.match(inlineResourceProblem([{ kind: "LabelTransformer", metadata: { name: "l" } }]) ?? "", /apiVersion/);
+  assert.match(inlineResourceProblem([{ apiVersion: "builtin", metadata: { name: "l" } }]) ?? "", /kind/);
+  assert.match(inlineResourceProblem([{ apiVersion: "builtin", kind: "K", metadata: { name: 5 } }]) ?? "", /metadata\.name/);
+  assert.match(inlineResourceProblem([{ apiVersion: "builtin", kind: "K", metadata: "x" }]) ?? "", /metadata is not a map/);
+  assert.match(inlineResourceProblem([{ apiVersion: "builtin", kind: "K", metadata: { name: "l", annotations: { a: {} } } }]) ?? "", /annotations/);
+  assert.match(inlineResourceProblem([{ ...config, data: [1, null] }]) ?? "", /empty item/);
+  assert.match(inlineResourceProblem([{ apiVersion: "v1", kind: "List", items: 5 }]) ?? "", /items is not a list/);
+  assert.match(inlineResourceProblem([{ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "K" }] }]) ?? "", /^items\[0\]: metadata\.name/);
+});
+
+test("helm fields are rejected", () => {
+  const fields = {
+    helmCharts: "helmCharts: [{name: x, releaseName: r}]",
+    HELMGLOBALS: "HELMGLOBALS: {chartHome: charts}",
+    helmChartInflationGenerator: "helmChartInflationGenerator: [{chartName: x}]",
+  };
+  for (const [field, line] of Object.entries(fields)) {
+    const root = repository({ "apps/x/kustomization.yaml": "resources: [../../base]\n", "base/kustomization.yaml": `${line}\n` });
+    const problem = onlyProblem(root);
+    assert.equal(problem.location, `base/kustomization.yaml: ${field}`, field);
+    assert.match(problem.message, /makes kustomize run helm/, field);
+    assert.match(problem.fix ?? "", /Helm source/, field);
+  }
+
+  const configFolder = repository({
+    "apps/x/kustomization.yaml": "generators: [configs]\n",
+    "apps/x/configs/kustomization.yaml": "resources: [labels.yaml]\nhelmCharts: [{name: x}]\n",
+    "apps/x/configs/labels.yaml": builtinLabels,
+  });
+  assert.match(onlyProblem(configFolder).message, /makes kustomize run helm/);
+});
+
+test("helm builtin is rejected", () => {
+  const helm = "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata: {name: h}\nname: x\nrepo: http://127.0.0.1:9/charts\n";
+  const withFunction = helm.replace("metadata: {name: h}", "metadata: {name: h, annotations: {config.kubernetes.io/function: 'exec: {path: x}'}}");
+  for (const config of [helm, withFunction]) {
+    const root = repository({ "apps/x/kustomization.yaml": `generators: [helm.yaml]\ntransformers:\n- |\n${indent(config)}`, "apps/x/helm.yaml": config });
+    const found = problems(root, { enableExec: true });
+    assert.equal(found.length, 2, found.map((problem) => problem.describe()).join("\n"));
+    for (const problem of found) {
+      assert.match(problem.message, /builtin HelmChartInflationGenerator, which runs helm/);
+      assert.match(problem.fix ?? "", /Helm source/);
+    }
+  }
+});
+
+test("only listed builtin kinds pass", () => {
+  const allowed = ["AnnotationsTransformer", "ConfigMapGenerator", "HashTransformer", "IAMPolicyGenerator", "ImageTagTransformer", "LabelTransformer", "NamespaceTransformer", "PatchJson6902Transformer", "PatchStrategicMergeTransformer", "PatchTransformer", "PrefixTransformer", "SuffixTransformer", "PrefixSuffixTransformer", "ReplacementTransformer", "ReplicaCountTransformer", "SecretGenerator", "SortOrderTransformer", "ValueAddTransformer"];
+  for (const kind of allowed) {
+    const root = repository({ "apps/x/kustomization.yaml": "transformers: [t.yaml]\n", "apps/x/t.yaml": `apiVersion: builtin\nkind: ${kind}\nmetadata: {name: t}\n` });
+    assert.deepEqual(problems(root), [], kind);
+  }
+
+  for (const kind of ["LegacyOrderTransformer", "InventoryTransformer", "Unknown", "labeltransformer"]) {
+    const root = repository({ "apps/x/kustomization.yaml": "transformers: [t.yaml]\n", "apps/x/t.yaml": `apiVersion: builtin\nkind: ${kind}\nmetadata: {name: t}\n` });
+    assert.match(onlyProblem(root).message, /not one of the kustomize builtins that the sidecar runs/, kind);
+  }
+});
+
+test("local folders named like remotes are walked", () => {
+  for (const name of ["evil@x", "a://b", "gh:x", "git@local", "github.com/org/repo"]) {
+    const folder = path.posix.normalize(`apps/x/${name}`);
+    const base = repository({
+      "apps/x/kustomization.yaml": `resources: ['${name}']\n`,
+      [`${folder}/kustomization.yaml`]: "generators: [gen.yaml]\n",
+      [`${folder}/gen.yaml`]: attackConfig,
+    });
+    const walked = `${folder}/kustomization.yaml: generators[0] (${folder}/gen.yaml)`;
+    assert.deepEqual(problems(base, { allowRemoteBases: true }).map((problem) => problem.location), [walked], name);
+    const strict = problems(base);
+    assert.deepEqual(strict.map((problem) => problem.location), [walked, "apps/x/kustomization.yaml: resources[0]"], name);
+    assert.match(strict[1]?.message ?? "", /is a remote reference/, name);
+
+    const configs = repository({
+      "apps/x/kustomization.yaml": `generators: ['${name}']\n`,
+      [`${folder}/kustomization.yaml`]: "resources: [gen.yaml]\n",
+      [`${folder}/gen.yaml`]: attackConfig,
+    });
+    assert.deepEqual(problems(configs, { allowRemoteBases: true }).map((problem) => problem.location), [`${folder}/kustomization.yaml: resources[0] (${folder}/gen.yaml)`], name);
+  }
+});
+
+test("inline reading never misses the file", { skip: kubectlSkip }, () => {
+  const entries = [
+    "{apiVersion: builtin, kind: LabelTransformer}",
+    "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [c=d]}",
+    "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: ''}}",
+    "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline, labels: [a]}, literals: [c=d]}",
+    "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [c=d, ~]}",
+    "[{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [c=d]}]",
+    "apiVersion: builtin\nkind: ConfigMapGenerator\n",
+    "{apiVersion: builtin, kind: ConfigMapGenerator, metadata: {name: inline}, literals: [c=d]}\n---\nx\n",
+    "{apiVersion: v1, kind: ConfigMapList, items: [{kind: X}]}",
+  ];
+  const fileConfig = "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: from-file}\nliterals: [a=b]\n";
+  const readings: boolean[] = [];
+  for (const entry of entries) {
+    const root = repository({ "apps/x/kustomization.yaml": `generators:\n- ${JSON.stringify(entry)}\n`, [`apps/x/${entry}`]: fileConfig });
+    const run = spawnSync("kubectl", ["kustomize", path.join(root, "apps/x")], { encoding: "utf8", env: { PATH: process.env.PATH } });
+    const kustomizeReadsFile = run.stdout.includes("from-file");
+
+    const documents = parseAllDocuments(entry).map((document) => document.toJS() as unknown);
+    const guardReadsFile = inlineResourceProblem(documents) !== undefined;
+    readings.push(kustomizeReadsFile);
+    assert.ok(guardReadsFile || !kustomizeReadsFile, `the guard reads ${JSON.stringify(entry)} inline, but kustomize reads the file`);
+  }
+
+  // The control cases: kustomize reads the first entry from the file and the second inline.
+  assert.deepEqual(readings.slice(0, 2), [true, false]);
+});
+
+test("inline builtin config works under kubectl kustomize", { skip: kubectlSkip }, () => {
+  const root = repository({
+    "apps/x/kustomization.yaml": `resources: [cm.yaml]\ntransformers:\n- |\n${indent(builtinLabels)}- "{apiVersion: builtin, kind: AnnotationsTransformer, metadata: {name: a}, annotations: {note: x}, fieldSpecs: [{path: metadata/annotations, create: true}]}"\n`,
+    "apps/x/cm.yaml": configMap,
+  });
+  assert.deepEqual(problems(root), []);
+
+  const run = spawnSync("kubectl", ["kustomize", "--enable-alpha-plugins", path.join(root, "apps/x")], { encoding: "utf8", env: { PATH: process.env.PATH, KUSTOMIZE_PLUGIN_HOME: pluginHome } });
+  assert.equal(run.status, 0, run.stderr);
+  const output = parse(run.stdout) as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } };
+  assert.equal(output.metadata.labels.team, "a");
+  assert.equal(output.metadata.annotations.note, "x");
 });
 
 function indent(text: string): string {

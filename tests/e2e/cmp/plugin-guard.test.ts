@@ -115,6 +115,53 @@ test("remote base is rejected; an Application cannot allow it", { skip }, async 
   assert.match(stderr, /ignored ARGOCD_ENV_KREVEAL_CMP_ALLOW_REMOTE_BASES/);
 });
 
+test("inline entry naming a file is checked", { skip }, async () => {
+  const marker = markerFile("inline-name");
+  const entry = "{apiVersion: builtin, kind: LabelTransformer}";
+  const { "gen.yaml": attack, "payload.txt": payload } = attackFiles(marker);
+  const files = { "kustomization.yaml": `generators:\n- "${entry}"\n`, [entry]: attack, "payload.txt": payload };
+  const run = await runPlugin(appContent(files), appRequest(appPath), { sidecarEnv: world.sidecarEnv, workDir: world.workDir });
+
+  const stderr = expectFailure(run, /CONFIG_INVALID/);
+  assert.equal(run.generate?.exitCode, 1);
+  assert.ok(stderr.includes(`apps/x/kustomization.yaml: generators[0] (apps/x/${entry})`), stderr);
+  assert.ok(!existsSync(marker), "the payload ran");
+});
+
+test("kustomize never runs helm", { skip }, async () => {
+  const marker = markerFile("helm");
+  const bin = path.join(world.workDir, "marker-helm");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(path.join(bin, "helm"), `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
+  const sidecarEnv = { ...world.sidecarEnv, PATH: `${bin}${path.delimiter}${world.sidecarEnv.PATH}` };
+  const chart = { "charts/x/Chart.yaml": "apiVersion: v2\nname: x\nversion: 1.0.0\n", "charts/x/values.yaml": "{}\n" };
+  const kustomizations = [
+    "helmCharts:\n- {name: x, releaseName: r}\n",
+    "generators:\n- |\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n  metadata: {name: h}\n  name: x\n  releaseName: r\n",
+  ];
+
+  for (const kustomization of kustomizations) {
+    const run = await runPlugin(appContent({ ...chart, "kustomization.yaml": kustomization }), appRequest(appPath), { sidecarEnv, workDir: world.workDir });
+    const stderr = expectFailure(run, /CONFIG_INVALID/);
+    assert.equal(run.generate?.exitCode, 1);
+    assert.match(stderr, /run helm/);
+    assert.ok(!existsSync(marker), "kustomize ran helm");
+  }
+});
+
+test("local folder named like a remote is walked", { skip }, async () => {
+  const marker = markerFile("remote-name");
+  const nested = Object.fromEntries(Object.entries(attackFiles(marker)).map(([name, text]) => [`evil@x/${name}`, text]));
+  const files = { ...nested, "kustomization.yaml": "resources: [evil@x]\n" };
+  const sidecarEnv = { ...world.sidecarEnv, KREVEAL_CMP_ALLOW_REMOTE_BASES: "true" };
+  const run = await runPlugin(appContent(files), appRequest(appPath), { sidecarEnv, workDir: world.workDir });
+
+  const stderr = expectFailure(run, /CONFIG_INVALID/);
+  assert.equal(run.generate?.exitCode, 1);
+  assert.match(stderr, /apps\/x\/evil@x\/kustomization\.yaml: generators\[0\]/);
+  assert.ok(!existsSync(marker), "the payload ran");
+});
+
 test("builtin transformer passes the guard", { skip }, async () => {
   const files = {
     "kustomization.yaml": "resources: [cm.yaml]\ntransformers: [labels.yaml]\n",
