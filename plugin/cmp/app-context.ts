@@ -16,8 +16,6 @@ export interface AppContext {
   readonly settings: AppSettings;
   /** Warnings about ignored settings, without the `kreveal: warning: ` prefix. */
   readonly warnings: readonly string[];
-  /** For init, a warning that the start of the budget could not be recorded for generate. */
-  readonly startWarning: string | undefined;
   /** The app folder (the working folder), a real path. */
   readonly appDir: string;
   /** The root of the repository copy that Argo CD sent, a real path. */
@@ -44,27 +42,31 @@ export function prepareApp(env: NodeJS.ProcessEnv, command: CmpCommand = "genera
 
   // process.cwd() is the real working folder, while $PWD may name it through a link.
   const appDir = realpathSync.native(process.cwd());
-  const { deadline, startWarning } = startBudget(command, seconds, appDir, now);
+  const deadline = startBudget(command, seconds, appDir, now);
 
   const app = readAppIdentity(env);
   const { settings, warnings } = readAppSettings(env);
   const repoRoot = deriveRepoRoot(appDir, env.ARGOCD_APP_SOURCE_PATH, env);
   env.KREVEAL_REPO_ROOT = repoRoot;
   const childEnv = childEnvironment(env, { KREVEAL_REPO_ROOT: repoRoot, KUSTOMIZE_PLUGIN_HOME: findPluginHome() });
-  return { deadline, app, settings, warnings, startWarning, appDir, repoRoot, childEnv };
+  return { deadline, app, settings, warnings, appDir, repoRoot, childEnv };
 }
 
-/** Starts init's budget and records its start, or continues a recent one in generate. */
-function startBudget(command: CmpCommand, seconds: number, appDir: string, now: number): { deadline: Deadline; startWarning: string | undefined } {
+/**
+ * Starts init's budget and records its start, or continues a recent one in generate. Throws
+ * when init cannot record its start (see recordInitStart).
+ */
+function startBudget(command: CmpCommand, seconds: number, appDir: string, now: number): Deadline {
   if (command === "init") {
-    return { deadline: new Deadline(seconds, now, "init"), startWarning: recordInitStart(appDir, now) };
+    recordInitStart(appDir, now);
+    return new Deadline(seconds, now, "init");
   }
 
   const initStartedAt = readInitStart(appDir, seconds, now);
   if (initStartedAt === undefined) {
-    return { deadline: new Deadline(seconds, now, "generate"), startWarning: undefined };
+    return new Deadline(seconds, now, "generate");
   }
-  return { deadline: new Deadline(seconds, initStartedAt, "init and generate"), startWarning: undefined };
+  return new Deadline(seconds, initStartedAt, "init and generate");
 }
 
 /**
@@ -87,9 +89,6 @@ export async function withinBudget<T>(context: AppContext, body: () => Promise<T
  */
 export async function initApp(): Promise<void> {
   const context = prepareApp(process.env, "init");
-  if (context.startWarning !== undefined) {
-    process.stderr.write(`kreveal: warning: ${context.startWarning}\n`);
-  }
 
   const { appDir, repoRoot, childEnv, deadline, settings } = context;
   await withinBudget(context, () => runInit({ appDir, repoRoot, env: childEnv, deadline, source: settings.source }));

@@ -1,6 +1,7 @@
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 
+import { KrevealError } from "../errors.js";
 import { readSmallRegularFile } from "../files/small-file.js";
 
 /**
@@ -25,25 +26,29 @@ const maxFileBytes = 32;
 
 /**
  * Writes `startedAt` to the start file in `appDir`, replacing any copy that the repository
- * contains. The old entry is removed first and the new file is created exclusively, so a
- * committed symbolic link is replaced and never followed. Returns a warning, without the
- * `kreveal: warning: ` prefix, when the file cannot be written; generate then starts a budget of
- * its own.
+ * contains. The old entry is removed first, a committed folder of that name with everything in
+ * it, and the new file is created exclusively. rmSync removes a symbolic link itself, never
+ * what it points to, and the exclusive create fails on a link, so a committed link is never
+ * followed. Throws TOOL_FAILED when the file cannot be written, because generate would then
+ * start a second full budget and run past the operator's limit.
  */
-export function recordInitStart(appDir: string, startedAt: number): string | undefined {
+export function recordInitStart(appDir: string, startedAt: number): void {
   const file = path.join(appDir, initStartFile);
   try {
-    rmSync(file, { force: true });
+    rmSync(file, { recursive: true, force: true });
     const fd = openSync(file, "wx", 0o644);
     try {
       writeSync(fd, `${Math.trunc(startedAt)}\n`);
     } finally {
       closeSync(fd);
     }
-    return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-    return `could not record the start of init in ${initStartFile} (${code}), so generate will start a time budget of its own`;
+    throw new KrevealError("TOOL_FAILED", `init could not record its start time in ${initStartFile} (${code}), so generate could not continue init's time budget`, {
+      location: appDir,
+      fix: "Make the app folder in the sidecar writable, and remove any entry named .kreveal-cmp-started from the repository.",
+      cause: error,
+    });
   }
 }
 

@@ -92,13 +92,13 @@ function isHelmSource(appDir: string, source: SourceType): boolean {
   }
 }
 
-/** Reads the dependencies of Chart.yaml, or of requirements.yaml for an apiVersion v1 chart. */
+/**
+ * Reads the dependencies of Chart.yaml and of requirements.yaml together. Helm 3's chart loader
+ * reads requirements.yaml into the chart metadata whatever the apiVersion, so a dependencies list
+ * there replaces that of Chart.yaml, and checking only one file would leave the other unchecked.
+ */
 function declaredDependencies(appDir: string): Dependency[] {
-  const fromChart = readDependencies(path.join(appDir, "Chart.yaml"));
-  if (fromChart.length > 0) {
-    return fromChart;
-  }
-  return readDependencies(path.join(appDir, "requirements.yaml"));
+  return [...readDependencies(path.join(appDir, "Chart.yaml")), ...readDependencies(path.join(appDir, "requirements.yaml"))];
 }
 
 function readDependencies(file: string): Dependency[] {

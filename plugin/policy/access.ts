@@ -29,9 +29,16 @@ export interface ProjectPolicy {
   /**
    * Throws POLICY_DENIED, located at `location`, unless the project may decrypt the SOPS file at
    * `repoRelativePath`: the file's real path relative to the repository root, with `/` between
-   * segments.
+   * segments. Under `requireProjectKeys`, a project without `sops.ageKeyFile` may decrypt no file.
    */
   checkSopsFile(repoRelativePath: string, location: string): void;
+
+  /**
+   * Returns the POLICY_DENIED error, without a location, when the policy sets
+   * `requireProjectKeys` and the project has no `sops.ageKeyFile`; undefined otherwise. `target`
+   * names what is decrypted in the message, such as `sops file "apps/a.enc.yaml"`.
+   */
+  checkProjectKeys(target: string): KrevealError | undefined;
 
   /** Returns `projects.<project>.vault.role` and its field path, when the project sets one. */
   vaultRole(): { readonly role: string; readonly field: string } | undefined;
@@ -43,6 +50,8 @@ export interface ProjectPolicy {
   sopsAgeKeyFile(): { readonly file: string; readonly field: string } | undefined;
 }
 
+const noProjectKeyFix =
+  "Ask the Argo CD operator to give the project its own age keys file (projects.<project>.sops.ageKeyFile in KREVEAL_POLICY_FILE) and to re-encrypt its SOPS files to that key.";
 const deniedFix = "Ask the Argo CD operator to allow the path in the kreveal policy (KREVEAL_POLICY_FILE), or read a path the project owns.";
 const noProjectFix = "Run kreveal through Argo CD, which sets ARGOCD_APP_PROJECT_NAME to the Application's project, or unset KREVEAL_POLICY_FILE.";
 
@@ -55,6 +64,15 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
   const project = env.ARGOCD_APP_PROJECT_NAME?.trim() === "" ? undefined : env.ARGOCD_APP_PROJECT_NAME;
   const rules = project === undefined ? undefined : policy.projects.get(project);
 
+  const checkProjectKeys = (target: string): KrevealError | undefined => {
+    if (!policy.requireProjectKeys || rules?.sopsAgeKeyFile !== undefined) {
+      return undefined;
+    }
+    const who = project === undefined ? "there is no Argo CD project (ARGOCD_APP_PROJECT_NAME is not set)" : `Argo CD project ${JSON.stringify(project)} may not read ${target}`;
+    const rule = project === undefined ? "no sops.ageKeyFile applies" : `${formatPolicyField(["projects", project, "sops"])} has no ageKeyFile`;
+    return new KrevealError("POLICY_DENIED", `${who}: ${rule} and the policy sets requireProjectKeys`, { fix: noProjectKeyFix });
+  };
+
   return {
     file,
     project,
@@ -63,7 +81,8 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
       // Before the mount is known, a Vault path passes when some mount length would let it match.
       // checkVaultRead decides once the mount is known.
       const match = scheme === "sops" ? undefined : scheme === "vault" ? matchesAnyMountLength : isBelowPrefix;
-      return check({ project, rules }, scheme, "path", path, match);
+      const denied = check({ project, rules }, scheme, "path", path, match);
+      return denied ?? (scheme === "sops" ? checkProjectKeys(`sops path ${JSON.stringify(path)}`) : undefined);
     },
 
     checkVaultRead(path, mount) {
@@ -76,11 +95,17 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
     },
 
     checkSopsFile(repoRelativePath, location) {
-      const denied = check({ project, rules }, "sops", "file", repoRelativePath, isBelowPrefix);
+      // The missing key file is reported first, as it denies every file and needs the operator.
+      const denied =
+        check({ project, rules }, "sops", "file", repoRelativePath, undefined) ??
+        checkProjectKeys(`sops file ${JSON.stringify(repoRelativePath)}`) ??
+        check({ project, rules }, "sops", "file", repoRelativePath, isBelowPrefix);
       if (denied !== undefined) {
         throw new KrevealError(denied.code, denied.message, { location, fix: denied.fix });
       }
     },
+
+    checkProjectKeys,
 
     vaultRole() {
       const role = rules?.vaultRole;

@@ -14,6 +14,8 @@ export interface TenantPolicy {
   readonly file: string;
   /** The rules by Argo CD project name. */
   readonly projects: ReadonlyMap<string, ProjectRules>;
+  /** `requireProjectKeys`: every SOPS decryption needs the project's own `sops.ageKeyFile`. */
+  readonly requireProjectKeys: boolean;
 }
 
 /** The rules of one Argo CD project: the backends and paths it may read. */
@@ -155,7 +157,7 @@ function buildPolicy(content: TenantPolicyFile, file: string): TenantPolicy {
   if (errors.length > 0) {
     throw errors.length === 1 ? errors[0] : new KrevealErrors(errors);
   }
-  return { file, projects };
+  return { file, projects, requireProjectKeys: content.requireProjectKeys ?? false };
 }
 
 function fieldError(file: string, path: readonly PropertyKey[], message: string, fix: string | undefined): KrevealError {

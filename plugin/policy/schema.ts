@@ -8,6 +8,7 @@ import * as z from "zod/mini";
  * ```yaml
  * apiVersion: kreveal.dev/v1alpha1
  * kind: TenantPolicy
+ * requireProjectKeys: true
  * projects:
  *   team-a:
  *     vault:
@@ -74,6 +75,13 @@ function buildTenantPolicySchema() {
     /** Must be `TenantPolicy`. */
     kind: z.literal("TenantPolicy"),
     /**
+     * When true, every project decrypts SOPS files with its own `sops.ageKeyFile` alone. A
+     * project whose sops rule has no ageKeyFile may decrypt nothing (POLICY_DENIED), and the
+     * sidecar's shared key sources are never used. Default false: such a project decrypts with
+     * the shared keys, so it can open any file encrypted to them that it copies into its folders.
+     */
+    requireProjectKeys: z.optional(z.boolean()),
+    /**
      * The rules by Argo CD project name, as Argo CD sets it in ARGOCD_APP_PROJECT_NAME. A
      * project that is not listed may read no secret.
      */
@@ -84,7 +92,7 @@ function buildTenantPolicySchema() {
 export type TenantPolicyFile = z.infer<ReturnType<typeof buildTenantPolicySchema>>;
 
 /** The field list that messages about unknown fields show. */
-export const tenantPolicyFields = "TenantPolicy fields: apiVersion, kind, projects.<project>.vault (role, paths), projects.<project>.sops (paths, ageKeyFile).";
+export const tenantPolicyFields = "TenantPolicy fields: apiVersion, kind, requireProjectKeys, projects.<project>.vault (role, paths), projects.<project>.sops (paths, ageKeyFile).";
 
 let schema: ReturnType<typeof buildTenantPolicySchema> | undefined;
 

@@ -7,6 +7,7 @@ import { before, test } from "node:test";
 
 import { Deadline } from "../../plugin/cmp/budget.js";
 import { initStartFile, readInitStart, recordInitStart, staleMarginMs } from "../../plugin/cmp/init-start.js";
+import { KrevealError } from "../../plugin/errors.js";
 import { isolatedEnv, requireBundle, runKreveal, tempRepo, type RunResult } from "../e2e/support.js";
 import { tempDir } from "../support/paths.js";
 import { chartRepo, fakeHelm, recordedTemplateOutput } from "./helm-support.js";
@@ -23,7 +24,7 @@ test("start record: written and read back", () => {
   const folder = tempDir("kreveal-start-");
   const now = Date.now();
 
-  assert.equal(recordInitStart(folder, now), undefined);
+  recordInitStart(folder, now);
   assert.equal(readFileSync(startFile(folder), "utf8"), `${now}\n`);
   assert.equal(readInitStart(folder, 50, now + 1_000), now);
 });
@@ -34,18 +35,47 @@ test("start record: committed link replaced", () => {
   writeFileSync(target, "keep\n");
   symlinkSync(target, startFile(folder));
 
-  assert.equal(recordInitStart(folder, 1_000_000), undefined);
+  recordInitStart(folder, 1_000_000);
   assert.equal(readFileSync(target, "utf8"), "keep\n");
   assert.equal(lstatSync(startFile(folder)).isFile(), true);
   assert.equal(readFileSync(startFile(folder), "utf8"), "1000000\n");
 });
 
-test("start record: folder in the way is a warning", () => {
+test("start record: committed folder replaced", () => {
   const folder = tempDir("kreveal-start-");
-  mkdirSync(startFile(folder));
+  mkdirSync(path.join(startFile(folder), "nested"), { recursive: true });
+  writeFileSync(path.join(startFile(folder), "nested", "f"), "x\n");
 
-  const warning = recordInitStart(folder, Date.now());
-  assert.match(warning ?? "", /^could not record the start of init in \.kreveal-cmp-started \(\w+\)/);
+  recordInitStart(folder, 1_000_000);
+  assert.equal(lstatSync(startFile(folder)).isFile(), true);
+  assert.equal(readFileSync(startFile(folder), "utf8"), "1000000\n");
+});
+
+test("start record: link to a folder removed, target kept", () => {
+  const folder = tempDir("kreveal-start-");
+  const target = tempDir("kreveal-start-target-");
+  writeFileSync(path.join(target, "keep.txt"), "keep\n");
+  symlinkSync(target, startFile(folder));
+
+  recordInitStart(folder, 1_000_000);
+  assert.equal(readFileSync(path.join(target, "keep.txt"), "utf8"), "keep\n");
+  assert.equal(lstatSync(startFile(folder)).isFile(), true);
+  assert.equal(readFileSync(startFile(folder), "utf8"), "1000000\n");
+});
+
+test("start record: unwritable folder fails", () => {
+  const missing = path.join(tempDir("kreveal-start-"), "no-such-folder");
+
+  assert.throws(
+    () => recordInitStart(missing, Date.now()),
+    (error: unknown) => {
+      assert.ok(error instanceof KrevealError, String(error));
+      assert.equal(error.code, "TOOL_FAILED");
+      assert.equal(error.location, missing);
+      assert.match(error.message, /^init could not record its start time in \.kreveal-cmp-started \(ENOENT\)/);
+      return true;
+    },
+  );
 });
 
 test("start record: unusable values ignored", () => {
@@ -131,6 +161,20 @@ test("init and generate share the budget", () => {
   assert.equal(generate.status, 1, generate.stderr);
   assert.equal(generate.stdout, "");
   assert.match(generate.stderr, /init and generate did not finish within 3 s \(KREVEAL_CMP_TIMEOUT_SECONDS\): helm template was still running \[TIMEOUT\]/);
+});
+
+test("committed start folder does not reset the budget", () => {
+  const { appDir, env } = slowChart(2);
+  mkdirSync(startFile(appDir));
+  writeFileSync(path.join(startFile(appDir), "f"), "x\n");
+
+  const init = cmp("init", appDir, env);
+  assert.equal(init.status, 0, init.stderr);
+  assert.match(readFileSync(startFile(appDir), "utf8"), /^\d+\n$/);
+
+  const generate = cmp("generate", appDir, env);
+  assert.equal(generate.status, 1, generate.stderr);
+  assert.match(generate.stderr, /init and generate did not finish within 3 s \(KREVEAL_CMP_TIMEOUT_SECONDS\)/);
 });
 
 test("generate alone has the whole budget", () => {

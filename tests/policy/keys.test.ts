@@ -11,6 +11,7 @@ import { before, describe, it } from "node:test";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 
 import { createInputReader } from "../../plugin/files/input-reader.js";
+import { decrypt } from "../../plugin/sops/decrypt.js";
 import { loadTenantPolicy } from "../../plugin/policy/load.js";
 import { projectPolicy } from "../../plugin/policy/access.js";
 import { isolateKeys } from "../support/key-env.js";
@@ -30,6 +31,8 @@ const pgpOnlyFile = fixture("sops/functional-tests/res/format.enc.env");
 let repo = "";
 let keysDir = "";
 let policyFile = "";
+/** The same projects as policyFile, with requireProjectKeys: true. */
+let strictPolicyFile = "";
 let sharedIdentity = "";
 let sharedKeyFile = "";
 let teamAIdentity = "";
@@ -47,9 +50,7 @@ before(async () => {
   writeFileSync(teamAKeyFile, `# team-a\n${teamAIdentity}\n`);
   writeFileSync(path.join(keysDir, "team-b.txt"), `${teamBIdentity}\n`);
 
-  policyFile = writePolicy(`apiVersion: kreveal.dev/v1alpha1
-kind: TenantPolicy
-projects:
+  const projects = `projects:
   team-a:
     sops:
       paths: [apps/team-a]
@@ -69,7 +70,9 @@ projects:
     sops:
       paths: [apps/team-a]
       ageKeyFile: ${path.join(keysDir, "no-such-file.txt")}
-`);
+`;
+  policyFile = writePolicy(`apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\n${projects}`);
+  strictPolicyFile = writePolicy(`apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nrequireProjectKeys: true\n${projects}`);
 
   repo = tempDir("kreveal-project-keys-repo-");
   mkdirSync(path.join(repo, ".git"));
@@ -90,17 +93,17 @@ projects:
 type KeyVariables = Parameters<typeof isolateKeys>[0];
 
 /**
- * Resets the key sources to `keys`, makes `project` the run's Argo CD project under the test
- * policy (no policy when `project` is undefined) and returns a reader in team-a's folder. The
- * key sources read process.env, so the variables are set there.
+ * Resets the key sources to `keys`, makes `project` the run's Argo CD project under `policy`
+ * (no policy when `project` is undefined) and returns a reader in team-a's folder. The key
+ * sources read process.env, so the variables are set there.
  */
-function readerFor(project: string | undefined, keys: KeyVariables = { SOPS_AGE_KEY_FILE: sharedKeyFile }) {
+function readerFor(project: string | undefined, keys: KeyVariables = { SOPS_AGE_KEY_FILE: sharedKeyFile }, policy = policyFile) {
   const home = isolateKeys(keys);
   if (project === undefined) {
     delete process.env.KREVEAL_POLICY_FILE;
     delete process.env.ARGOCD_APP_PROJECT_NAME;
   } else {
-    process.env.KREVEAL_POLICY_FILE = policyFile;
+    process.env.KREVEAL_POLICY_FILE = policy;
     process.env.ARGOCD_APP_PROJECT_NAME = project;
   }
   delete process.env.KREVEAL_REPO_ROOT;
@@ -253,10 +256,92 @@ describe("shared keys without a project key file", () => {
   });
 });
 
-/** Writes a SOPS_AGE_KEY_CMD program that prints the shared identity and returns its path. */
-function writeKeyCommand(): string {
+describe("policy field requireProjectKeys", () => {
+  it("is false by default", () => {
+    assert.equal(loadTenantPolicy(policyFile).requireProjectKeys, false);
+    assert.equal(loadTenantPolicy(strictPolicyFile).requireProjectKeys, true);
+  });
+
+  it("rejects a value that is not a boolean", async () => {
+    const file = writePolicy('apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nrequireProjectKeys: "yes"\nprojects: {}\n');
+    const error = await caughtError(() => loadTenantPolicy(file));
+
+    assert.equal(error.code, "CONFIG_INVALID");
+    assert.equal(error.location, `${file}: requireProjectKeys`);
+    assert.equal(error.message, "must be a boolean, not a string");
+  });
+
+  it("denies a project without a key file", async () => {
+    const error = await caughtError(() => readerFor("shared", { SOPS_AGE_KEY_FILE: sharedKeyFile }, strictPolicyFile).read("shared-only.enc.env"));
+
+    assert.equal(error.code, "POLICY_DENIED");
+    assert.equal(error.location, 'envs[0] "shared-only.enc.env"');
+    assert.equal(
+      error.message,
+      'Argo CD project "shared" may not read sops file "apps/team-a/shared-only.enc.env": projects.shared.sops has no ageKeyFile and the policy sets requireProjectKeys',
+    );
+    assert.match(error.fix ?? "", /ageKeyFile/);
+  });
+
+  it("still decrypts with the project's key file", async () => {
+    assert.equal(await readerFor("team-a", { SOPS_AGE_KEY_FILE: sharedKeyFile }, strictPolicyFile).read("own.enc.env"), "PASSWORD=own\n");
+  });
+
+  it("still denies a project without a sops rule", async () => {
+    const file = writePolicy("apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nrequireProjectKeys: true\nprojects:\n  vault-only:\n    vault:\n      paths: [secret/x]\n");
+    const error = await caughtError(() => readerFor("vault-only", { SOPS_AGE_KEY_FILE: sharedKeyFile }, file).read("shared-only.enc.env"));
+
+    assert.equal(error.code, "POLICY_DENIED");
+    assert.match(error.message, /projects\.vault-only has no sops entry/);
+  });
+
+  it("denies sops placeholders early", () => {
+    const strict = projectPolicy(strictPolicyFile, { ARGOCD_APP_PROJECT_NAME: "shared" });
+    const denied = strict.checkBackendRead("sops", "apps/team-a/shared-only.enc.env");
+
+    assert.ok(denied !== undefined, "the read was allowed");
+    assert.equal(denied.code, "POLICY_DENIED");
+    assert.match(denied.message, /projects\.shared\.sops has no ageKeyFile and the policy sets requireProjectKeys/);
+    assert.equal(projectPolicy(strictPolicyFile, { ARGOCD_APP_PROJECT_NAME: "team-a" }).checkBackendRead("sops", "apps/team-a/own.enc.env"), undefined);
+    assert.equal(projectPolicy(policyFile, { ARGOCD_APP_PROJECT_NAME: "shared" }).checkBackendRead("sops", "apps/team-a/shared-only.enc.env"), undefined);
+  });
+
+  it("never uses the shared key sources", async () => {
+    // decrypt() runs without the reader's file check, so only the key sources stand in the way.
+    const commandMarker = path.join(tempDir("kreveal-key-command-"), "called");
+    const gpgMarker = path.join(tempDir("kreveal-fake-gpg-"), "called");
+    const keys = { SOPS_AGE_KEY: sharedIdentity, SOPS_AGE_KEY_CMD: writeKeyCommand(commandMarker), KREVEAL_PGP_KEY_FILE: pgpKeyFile, SOPS_GPG_EXEC: writeFakeGpg(gpgMarker) };
+
+    for (const name of ["shared-only.enc.env", "pgp-only.enc.env"]) {
+      readerFor("shared", keys, strictPolicyFile);
+      const bytes = readFileSync(path.join(repo, "apps", "team-a", name));
+      const error = await caughtError(() => decrypt(bytes, { file: name, store: "dotenv" }));
+
+      assert.equal(error.code, "POLICY_DENIED", name);
+      assert.equal(error.location, name);
+      assert.match(error.message, /^Argo CD project "shared" may not read any SOPS file: projects\.shared\.sops has no ageKeyFile and the policy sets requireProjectKeys$/, name);
+    }
+    assert.equal(existsSync(commandMarker), false, "SOPS_AGE_KEY_CMD ran");
+    assert.equal(existsSync(gpgMarker), false, "gpg ran");
+  });
+
+  it("shared keys still open the file without it", async () => {
+    // The control for the case above: the same keys and file open under the policy without requireProjectKeys.
+    readerFor("shared", { SOPS_AGE_KEY: sharedIdentity });
+    const bytes = readFileSync(path.join(repo, "apps", "team-a", "shared-only.enc.env"));
+
+    assert.equal(Buffer.from((await decrypt(bytes, { file: "shared-only.enc.env", store: "dotenv" })).plaintext).toString("utf8"), "PASSWORD=shared-only\n");
+  });
+});
+
+/**
+ * Writes a SOPS_AGE_KEY_CMD program that prints the shared identity and returns its path. With
+ * `marker`, the program also creates that file, to show that it ran.
+ */
+function writeKeyCommand(marker?: string): string {
   const program = path.join(tempDir("kreveal-key-command-"), "print-key");
-  writeFileSync(program, `#!/bin/sh\necho '${sharedIdentity}'\n`, { mode: 0o755 });
+  const touch = marker === undefined ? "" : `echo called > '${marker}'\n`;
+  writeFileSync(program, `#!/bin/sh\n${touch}echo '${sharedIdentity}'\n`, { mode: 0o755 });
   return program;
 }
 

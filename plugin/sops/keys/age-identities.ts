@@ -15,6 +15,8 @@ import { findProjectKeyFile, type ProjectKeyFile } from "./project-key.js";
  *
  * When the tenant policy gives the run's Argo CD project its own keys file
  * (`projects.<project>.sops.ageKeyFile`), that file is the only source and the others are not read.
+ * When the policy sets `requireProjectKeys` and the project has no keys file, loading fails with
+ * POLICY_DENIED before any source is read.
  */
 
 const noIdentities: AgeIdentities = { x25519: [], hybrid: [] };

@@ -4,7 +4,9 @@ import { policyFileOf } from "../../policy/policy-file.js";
  * Finds the age keys file that the tenant policy gives the Argo CD project of this run
  * (`projects.<project>.sops.ageKeyFile`). When there is one, it is the only source of private
  * keys: the age and PGP key sources skip their shared sources, so that a project cannot decrypt
- * a file encrypted only to the sidecar's shared key or to another project's key.
+ * a file encrypted only to the sidecar's shared key or to another project's key. When the policy
+ * sets `requireProjectKeys` and the project has no keys file, findProjectKeyFile throws
+ * POLICY_DENIED, so the shared sources are not read either.
  */
 
 /** The project's own age keys file, as the tenant policy names it. */
@@ -25,7 +27,8 @@ let policyAccess: PolicyAccess | undefined;
 /**
  * Returns the project's keys file, or undefined when no policy applies or the project's sops
  * rule sets none. Without KREVEAL_POLICY_FILE this loads no module and reads no file. Throws
- * CONFIG_INVALID when the policy file is missing or invalid.
+ * CONFIG_INVALID when the policy file is missing or invalid, and POLICY_DENIED when the policy
+ * sets `requireProjectKeys` and the project has no keys file.
  */
 export async function findProjectKeyFile(env: NodeJS.ProcessEnv = process.env): Promise<ProjectKeyFile | undefined> {
   const policyFile = policyFileOf(env);
@@ -34,6 +37,10 @@ export async function findProjectKeyFile(env: NodeJS.ProcessEnv = process.env): 
   }
 
   policyAccess ??= await import("../../policy/access.js");
+  const denied = policyAccess.projectPolicy(policyFile, env).checkProjectKeys("any SOPS file");
+  if (denied !== undefined) {
+    throw denied;
+  }
   return keyFileOf(policyAccess, policyFile, env);
 }
 
