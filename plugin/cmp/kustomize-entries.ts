@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseAllDocuments, type Document } from "yaml";
 
 import { KrevealError } from "../errors.js";
+import { checkYamlKeys, checkYamlText, decodeUtf8 } from "./yaml-strict.js";
 
 /**
  * The target of one path entry in a kustomization's resources, bases, components, generators,
@@ -43,6 +44,7 @@ export function isRemoteReference(entry: string): boolean {
  * INPUT_MALFORMED error.
  */
 export function parseInlineEntry(entry: string, location: string): unknown[] | undefined {
+  checkYamlText(entry, location, "the entry");
   const looksInline = entry.includes("\n") || /[{[]/.test(entry);
   const documents = parseAllDocuments(entry, { uniqueKeys: true });
   const parsed = Array.isArray(documents) ? documents : [];
@@ -58,6 +60,7 @@ export function parseInlineEntry(entry: string, location: string): unknown[] | u
     return undefined;
   }
 
+  checkYamlKeys(parsed, entry, location, "the entry");
   const values = toValues(parsed, location);
   const structured = values.some((value) => typeof value === "object");
   return structured || looksInline ? values : undefined;
@@ -176,11 +179,17 @@ export function readKustomization(file: string, location: string): Record<string
   });
 }
 
-/** Parses every document of a YAML file; empty documents are left out. Messages name the line, never the text. */
+/**
+ * Parses every document of a YAML file after the strict checks of yaml-strict.ts; empty
+ * documents are left out. Messages name the line, never the text.
+ *
+ * TODO: kustomize still reads the file itself. Rewriting each checked file in the request's
+ * copy from the values parsed here would make kustomize read exactly what was checked.
+ */
 export function readYamlValues(file: string, location: string): unknown[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     throw new KrevealError("FILE_NOT_FOUND", `the file cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`, {
       location,
@@ -188,6 +197,9 @@ export function readYamlValues(file: string, location: string): unknown[] {
       cause: error,
     });
   }
+
+  const text = decodeUtf8(bytes, location);
+  checkYamlText(text, location);
 
   const documents = parseAllDocuments(text, { uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [];
@@ -198,5 +210,6 @@ export function readYamlValues(file: string, location: string): unknown[] {
       throw new KrevealError("INPUT_MALFORMED", `the file is not valid YAML${line === undefined ? "" : ` (line ${line})`}`, { location, fix: "Fix the YAML syntax of the file." });
     }
   }
+  checkYamlKeys(list, text, location);
   return toValues(list, location);
 }

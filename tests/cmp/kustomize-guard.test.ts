@@ -271,14 +271,18 @@ test("every document and List item is a config", () => {
   ]);
 });
 
-test("aliases resolve, merge keys are rejected", () => {
+test("anchors, aliases and merge keys are rejected", () => {
   const alias = "apiVersion: &v builtin\nkind: LabelTransformer\nmetadata: {name: *v}\nlabels: {a: b}\nfieldSpecs: [{path: metadata/labels, create: true}]\n";
-  const merge = "base: &b {apiVersion: ../../usr/v1, kind: ../../bin/sh}\n<<: *b\nmetadata: {name: m}\n";
+  const merge = "<<: {apiVersion: ../../usr/v1, kind: ../../bin/sh}\nmetadata: {name: m}\n";
   const root = repository({ "apps/x/kustomization.yaml": "generators: [alias.yaml, merge.yaml]\n", "apps/x/alias.yaml": alias, "apps/x/merge.yaml": merge });
+  const found = problems(root);
+  assert.equal(found.length, 2, found.map((problem) => problem.describe()).join("\n"));
+  const [anchor, mergeKey] = found;
 
-  const problem = onlyProblem(root);
-  assert.equal(problem.location, "apps/x/kustomization.yaml: generators[1] (apps/x/merge.yaml)");
-  assert.match(problem.message, /merge key/);
+  assert.equal(anchor.location, "apps/x/alias.yaml");
+  assert.match(anchor.message, /YAML anchor \(&\) at line 1, column 13/);
+  assert.equal(mergeKey.location, "apps/x/kustomization.yaml: generators[1] (apps/x/merge.yaml)");
+  assert.match(mergeKey.message, /merge key/);
 });
 
 test("unparseable kustomization is INPUT_MALFORMED", () => {

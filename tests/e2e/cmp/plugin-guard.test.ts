@@ -37,6 +37,32 @@ function attackFiles(marker: string): Record<string, string> {
   };
 }
 
+const separatorAttacks = ["hidden field", "hidden kind"];
+const innocentConfigMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: innocent}\n";
+
+/**
+ * Returns attacks that hide YAML from kreveal's parser behind U+2028 (LINE SEPARATOR), which
+ * kustomize's go-yaml reads as a line break. One hides a generators field in the kustomization.
+ * The other hides a kind in a plugin config whose visible kind is kreveal's SecretGenerator.
+ */
+function lineSeparatorAttacks(marker: string): Record<string, Record<string, string>> {
+  const { "gen.yaml": attack = "", "payload.txt": payload = "" } = attackFiles(marker);
+  const climb = "../".repeat(12);
+  const hiddenKind = [
+    "apiVersion: kreveal.dev/v1alpha1",
+    `# a\u2028kind: ${climb}bin/sh\u2028metadata: {name: x}\u2028zz: "`,
+    "kind: SecretGenerator",
+    "metadata: {name: s}",
+    '# b\u2028"',
+    "run: ; . ./payload.txt; exit 0",
+    "",
+  ].join("\n");
+  return {
+    "hidden field": { "kustomization.yaml": "resources: [cm.yaml]\n# see docs\u2028generators: [notes.yaml]\n", "cm.yaml": innocentConfigMap, "notes.yaml": attack, "payload.txt": payload },
+    "hidden kind": { "kustomization.yaml": "resources: [cm.yaml]\ngenerators: [gen.yaml]\n", "cm.yaml": innocentConfigMap, "gen.yaml": hiddenKind, "payload.txt": payload },
+  };
+}
+
 /** Builds a repository with only the app folder `apps/x`, which contains `files`. */
 function appContent(files: Record<string, string>): RepositoryContent {
   return {
@@ -71,6 +97,42 @@ test("attack payload runs under bare kubectl", { skip }, () => {
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /hvs\.control-token/);
   assert.ok(existsSync(marker), "the control run did not execute the payload, so the cases below prove nothing");
+});
+
+test("line separator attacks run under bare kubectl", { skip }, () => {
+  for (const name of separatorAttacks) {
+    const slug = `separator-control-${name.replace(" ", "-")}`;
+    const marker = markerFile(slug);
+    const app = path.join(world.workDir, slug);
+    mkdirSync(app, { recursive: true });
+    for (const [file, text] of Object.entries(lineSeparatorAttacks(marker)[name] ?? {})) {
+      writeFileSync(path.join(app, file), text);
+    }
+
+    const run = spawnSync("kubectl", ["kustomize", "--enable-alpha-plugins", app], {
+      cwd: app,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, KUSTOMIZE_PLUGIN_HOME: pluginHome, VAULT_TOKEN: "hvs.control-token" },
+    });
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+    assert.match(run.stdout, /hvs\.control-token/, name);
+    assert.ok(existsSync(marker), `${name}: the control run did not execute the payload, so the case below proves nothing`);
+  }
+});
+
+test("line separator attacks are rejected", { skip }, async () => {
+  for (const name of separatorAttacks) {
+    const marker = markerFile(`separator-${name.replace(" ", "-")}`);
+    const files = lineSeparatorAttacks(marker)[name] ?? {};
+    const run = await runPlugin(appContent(files), appRequest(appPath), { sidecarEnv: world.sidecarEnv, workDir: world.workDir });
+
+    const stderr = expectFailure(run, /CONFIG_INVALID/);
+    assert.equal(run.generate?.exitCode, 1, name);
+    assert.equal(run.generate.stdout, "", name);
+    assert.match(stderr, /U\+2028 \(LINE SEPARATOR\) at line 2/, name);
+    expectNoneOf(stderr, ["payload.txt", world.sidecarEnv.VAULT_TOKEN]);
+    assert.ok(!existsSync(marker), `${name}: the payload ran`);
+  }
 });
 
 test("path trick is rejected before kustomize", { skip }, async () => {
