@@ -11,9 +11,11 @@ const helmFields = new Set(["helmcharts", "helmglobals", "helmchartinflationgene
 
 /**
  * The only fields that a folder of plugin configs may use besides `resources`, because they
- * cannot change a config's apiVersion, kind or annotations after the check.
+ * cannot change a config's apiVersion, kind or annotations after the check. commonAnnotations is
+ * not among them: it could add config.kubernetes.io/function and turn a checked config into a
+ * container or exec function.
  */
-const configFolderFields = new Set(["resources", "namespace", "nameprefix", "namesuffix", "labels", "commonlabels", "commonannotations", "buildmetadata", "sortoptions", "metadata", "apiversion", "kind"]);
+const configFolderFields = new Set(["resources", "namespace", "nameprefix", "namesuffix", "labels", "commonlabels", "buildmetadata", "sortoptions", "metadata", "apiversion", "kind"]);
 
 /** Returns a CONFIG_INVALID problem for each helm field of `kustomization`, read from `file`. */
 export function checkHelmFields(kustomization: Record<string, unknown>, file: string): KrevealError[] {
@@ -45,7 +47,7 @@ export function checkConfigFolderFields(kustomization: Record<string, unknown>, 
       problems.push(
         new KrevealError("CONFIG_INVALID", `this folder of plugin configs uses ${printable(key)}, which could change a plugin config after kreveal checked it`, {
           location: `${file}: ${printable(key)}`,
-          fix: "In a folder listed under generators, transformers or validators, use only resources (local files and folders) and namespace, namePrefix, nameSuffix, labels, commonLabels, commonAnnotations, buildMetadata or sortOptions.",
+          fix: "In a folder listed under generators, transformers or validators, use only resources (local files and folders) and namespace, namePrefix, nameSuffix, labels, commonLabels, buildMetadata or sortOptions.",
         }),
       );
     } else if (field === "labels" && Array.isArray(value)) {

@@ -132,6 +132,7 @@ test("config folder fields that rewrite configs are rejected", () => {
     components: "components: []",
     configMapGenerator: "configMapGenerator: []",
     PatchesJson6902: "PatchesJson6902: []",
+    commonAnnotations: "commonAnnotations: {config.kubernetes.io/function: 'container: {image: example.invalid/x:1}'}",
   };
   for (const [field, line] of Object.entries(forbidden)) {
     const root = repository({
