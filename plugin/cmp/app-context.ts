@@ -28,13 +28,13 @@ export interface AppContext {
 export type CmpCommand = "init" | "generate";
 
 /**
- * Reads the budget, the Application's identity and settings, and the folders, and sets
- * KREVEAL_REPO_ROOT in `env` (kreveal's own process.env) so that generator inputs and `sops:`
+ * Reads the budget, the Application's identity and settings, and the folders. Also sets
+ * KREVEAL_REPO_ROOT in `env` (kreveal's own process.env), so that generator inputs and `sops:`
  * placeholders stay inside the repository copy that Argo CD sent.
  *
  * Argo CD's request deadline covers init and generate together, so one budget covers both. init
- * starts it here and records its start in the app folder (see initStartFile in init-start.ts),
- * and generate continues it when that record is recent. Otherwise generate's budget starts here.
+ * starts it here and records its start in the app folder (see initStartFile in init-start.ts).
+ * generate continues it when that record is recent, and otherwise starts its own budget here.
  */
 export function prepareApp(env: NodeJS.ProcessEnv, command: CmpCommand = "generate"): AppContext {
   const now = Date.now();

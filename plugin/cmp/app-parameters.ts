@@ -17,7 +17,8 @@ interface Parameter {
  * spec.source.plugin.parameters: `[{"name": ..., "string" | "array" | "map": ...}]`. Unset,
  * empty, `null` and `[]` mean no parameters. Returns the values of the parameters named in
  * `known`, a map from name to expected type. An unknown name or a wrong type becomes a warning
- * without its value. Invalid JSON, an item without a name, or a name given twice is a CONFIG_INVALID error.
+ * without its value. Invalid JSON, a malformed item (not an object, no name, not exactly one value
+ * field) or a name given twice is a CONFIG_INVALID error.
  * An empty string counts as unset.
  */
 export function readParameters(json: string | undefined, known: ReadonlyMap<string, ParameterType>, warnings: string[]): Map<string, ParameterValue> {

@@ -25,9 +25,9 @@ export interface AppSettings {
   readonly source: SourceType;
   /** Helm values files relative to the app folder, in order. */
   readonly valuesFiles: readonly string[];
-  /** Helm release name, or undefined for ARGOCD_APP_NAME. */
+  /** Helm release name, or undefined to use ARGOCD_APP_NAME. */
   readonly releaseName: string | undefined;
-  /** true lets an empty result print nothing and exit 0. */
+  /** When true, an empty result prints nothing and exits 0. */
   readonly allowEmpty: boolean;
 }
 
@@ -93,7 +93,7 @@ const maxReleaseNameLength = 53;
  * Reads the settings an Application may change: first ARGOCD_APP_PARAMETERS, then the
  * ARGOCD_ENV_ variables. A parameter wins over the variable of the same setting. The PARAM_*
  * copies are ignored. An empty value counts as unset, because Argo CD 3 passes empty variables.
- * Anything else an Application sets is ignored with a warning; an invalid value of an allowed
+ * Anything else an Application sets is ignored with a warning. An invalid value of an allowed
  * setting is a CONFIG_INVALID error.
  */
 export function readAppSettings(env: NodeJS.ProcessEnv): AppSettingsResult {

@@ -45,7 +45,7 @@ export class Deadline {
     return this.currentStage;
   }
 
-  /** Records that `stage` starts, and fails at once if the budget is already spent. */
+  /** Records that `stage` starts, and throws the TIMEOUT error if the budget is already spent. */
   enter(stage: BudgetStage): void {
     this.currentStage = stage;
     if (this.expired()) {

@@ -21,9 +21,9 @@ const linkFix = "Replace the link with a copy of the file inside the repository,
  * the chart, dot-files and charts/ included. So a link to a file outside the repository would put
  * that file, such as the sidecar's age key, into the rendered output.
  *
- * A link is a PATH_OUTSIDE_ROOT error, named by its path relative to `repoRoot`, when it
- * resolves outside `repoRoot`, cannot be resolved (dangling), or points at something other than
- * a regular file or a folder (a FIFO, socket or device). Links to folders are walked too, each
+ * A link is a PATH_OUTSIDE_ROOT error, named by its path relative to `repoRoot`, when it resolves
+ * outside `repoRoot` or cannot be resolved (dangling). So is a link to something other than a
+ * regular file or a folder, such as a FIFO, socket or device. Links to folders are walked too, each
  * real folder once, so a link loop ends. More than maxChartEntries entries is INPUT_MALFORMED.
  */
 export function checkChartLinks(chartDir: string, repoRoot: string): void {
@@ -40,7 +40,12 @@ export function checkChartLinks(chartDir: string, repoRoot: string): void {
 
       const real = path.join(folder.real, entry.name);
       const seen = path.join(folder.seen, entry.name);
-      const target = entry.isSymbolicLink() ? resolveLink(real, seen, repoRoot) : entry.isDirectory() ? real : undefined;
+      let target: string | undefined;
+      if (entry.isSymbolicLink()) {
+        target = resolveLink(real, seen, repoRoot);
+      } else if (entry.isDirectory()) {
+        target = real;
+      }
       if (target !== undefined && !visited.has(target)) {
         visited.add(target);
         queue.push({ real: target, seen });

@@ -30,7 +30,7 @@ const sidecarSecretNames = new Set([
 /**
  * Returns the environment for helm: `env` without the sidecar's credentials (the names above and
  * every KREVEAL_VAULT_*). helm needs none of them, because kreveal resolves the values files'
- * placeholders before helm starts. kustomize keeps them, because kreveal's plugins run inside it.
+ * placeholders before helm starts. kustomize keeps them, because it starts kreveal's plugins.
  */
 export function helmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = {};

@@ -18,9 +18,10 @@ const encryptedValueMarker = Buffer.from("ENC[AES256_GCM,");
 const extensions = [".yaml", ".yml", ".json", ".env", ".ini"];
 
 /**
- * `kreveal cmp discover`: returns true when the app folder uses kreveal, that is when a file below it
- * with a name ending in .yaml, .yml, .json, .env or .ini, or named Kustomization, contains one of
- * the markers, or is a SOPS-encrypted file (`ENC[AES256_GCM,` values and sops metadata).
+ * `kreveal cmp discover`: returns true when the app folder uses kreveal. That is the case when a
+ * file below it contains one of the markers or is a SOPS-encrypted file (`ENC[AES256_GCM,` values
+ * and sops metadata). Only files named Kustomization or ending in .yaml, .yml, .json, .env or .ini
+ * are read.
  *
  * Folders are walked breadth first in name order, so the files next to the kustomization come
  * first. Dot-folders such as .git, symbolic links and files over 1 MiB are skipped, and at most
@@ -69,7 +70,7 @@ function isCandidate(name: string): boolean {
   return name === "Kustomization" || extensions.some((extension) => name.endsWith(extension));
 }
 
-/** Reads one file (at most 1 MiB) and looks for the markers. Any read error counts as no. */
+/** Reads one file (at most 1 MiB) and looks for the markers. A file that cannot be read counts as not using kreveal. */
 function usesKreveal(file: string): boolean {
   const bytes = readSmallRegularFile(file, maxFileBytes);
   if (bytes === undefined) {

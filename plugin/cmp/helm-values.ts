@@ -17,9 +17,9 @@ export interface ValuesFile {
 }
 
 export interface ValuesOptions {
-  /** The chart folder (a real path); values file paths start here. */
+  /** The chart folder (a real path), against which values file paths are resolved. */
   readonly appDir: string;
-  /** The repository root (a real path); no values file may resolve outside it. */
+  /** The repository root (a real path). No values file may resolve outside it. */
   readonly repoRoot: string;
   readonly files: readonly ValuesFile[];
   readonly deadline: Deadline;
@@ -112,8 +112,8 @@ function locationOf(file: ValuesFile | undefined): string {
 /**
  * Parses a values file with the YAML 1.1 schema. helm 3 reads values with sigs.k8s.io/yaml, which
  * follows YAML 1.1 (via go-yaml v2), so `enabled: yes` is a boolean there. Parsing and writing
- * with the same schema keeps every unchanged value as helm would read it, and a resolved secret
- * such as `yes` or `0123` is quoted on output so that helm reads it as a string. Returns undefined
+ * with the same schema keeps every unchanged value as helm would read it. A resolved secret such
+ * as `yes` or `0123` is quoted on output, so that helm reads it as a string. Returns undefined
  * for a file without content, which helm reads as no values.
  */
 function parseValues(text: string, location: string): Document | undefined {
@@ -159,7 +159,7 @@ function withoutTimeTags(tags: Tags): Tags {
   return tags.filter((tag) => typeof tag !== "object" || (tag.format !== "TIME" && tag.tag !== "tag:yaml.org,2002:timestamp"));
 }
 
-/** Turns a character offset into a 1-based line and column; the text itself is never quoted. */
+/** Turns a character offset into a 1-based line and column, so that messages need not quote the text. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;

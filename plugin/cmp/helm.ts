@@ -18,7 +18,10 @@ export interface HelmOptions {
   readonly repoRoot: string;
   readonly app: AppIdentity;
   readonly settings: AppSettings;
-  /** The environment for helm, which gets it without the sidecar's credentials (helmEnvironment); KREVEAL_HELM is read from it too. */
+  /**
+   * The environment for helm, which gets it without the sidecar's credentials (helmEnvironment).
+   * KREVEAL_HELM is read from it too.
+   */
   readonly env: NodeJS.ProcessEnv;
   readonly deadline: Deadline;
 }
@@ -72,8 +75,8 @@ export async function templateChart(options: HelmOptions): Promise<Document[]> {
 }
 
 /**
- * Builds the arguments of `helm template`. The release name always comes after the check in
- * releaseName(), so it cannot start with "-" and be read as a flag. Every other value follows its
+ * Builds the arguments of `helm template`. The caller passes a release name that releaseName()
+ * has checked, so it cannot start with "-" and be read as a flag. Every other value follows its
  * flag as a separate argument, which helm's flag parser takes as that flag's value.
  */
 export function helmTemplateArgs(release: string, app: AppIdentity, valuesCount: number): string[] {

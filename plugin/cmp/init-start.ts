@@ -26,9 +26,9 @@ const maxFileBytes = 32;
 
 /**
  * Writes `startedAt` to the start file in `appDir`, replacing any copy that the repository
- * contains. The old entry is removed first, a committed folder of that name with everything in
- * it, and the new file is created exclusively. rmSync removes a symbolic link itself, never
- * what it points to, and the exclusive create fails on a link, so a committed link is never
+ * contains. The old entry is removed first, even a committed folder of that name with everything
+ * in it, and then the new file is created exclusively. rmSync removes a symbolic link itself,
+ * never what it points to. The exclusive create fails on a link, so a committed link is never
  * followed. Throws TOOL_FAILED when the file cannot be written, because generate would then
  * start a second full budget and run past the operator's limit.
  */
@@ -53,9 +53,9 @@ export function recordInitStart(appDir: string, startedAt: number): void {
 }
 
 /**
- * Reads the time that init recorded in `appDir`. Returns undefined, without an error, when there
- * is no such regular file, when it contains anything but a whole number, when the time lies after
- * `now`, or when it is older than the budget plus staleMarginMs.
+ * Reads the time that init recorded in `appDir`. Returns undefined, without an error, in four
+ * cases: there is no such regular file, it contains anything but a whole number, the time lies
+ * after `now`, or the time is older than the budget plus staleMarginMs.
  */
 export function readInitStart(appDir: string, budgetSeconds: number, now: number = Date.now()): number | undefined {
   const text = readSmallRegularFile(path.join(appDir, initStartFile), maxFileBytes)?.toString("latin1");

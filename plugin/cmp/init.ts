@@ -21,10 +21,13 @@ export interface InitOptions {
    * unset, the app folder is the limit, which is stricter.
    */
   readonly repoRoot?: string;
-  /** The environment for helm, without the Application's settings; helm gets it without the sidecar's credentials too (helmEnvironment). */
+  /**
+   * The environment for helm, without the Application's settings. helm gets it without the
+   * sidecar's credentials too (helmEnvironment).
+   */
   readonly env: NodeJS.ProcessEnv;
   readonly deadline: Deadline;
-  /** The Application's `source` setting; `auto` when unset. */
+  /** The Application's `source` setting, `auto` when unset. */
   readonly source?: SourceType;
 }
 
@@ -32,7 +35,7 @@ export interface InitOptions {
 interface Dependency {
   readonly name: string;
   readonly version: string;
-  /** The `repository` field; helm reads a `file://` one from a folder. */
+  /** The `repository` field. helm reads a `file://` repository from a folder. */
   readonly repository: string | undefined;
   /** The field's place in the chart, such as `Chart.yaml: dependencies[0].repository`. */
   readonly repositoryField: string;
@@ -95,7 +98,7 @@ function isHelmSource(appDir: string, source: SourceType): boolean {
 /**
  * Reads the dependencies of Chart.yaml and of requirements.yaml together. Helm 3's chart loader
  * reads requirements.yaml into the chart metadata whatever the apiVersion, so a dependencies list
- * there replaces that of Chart.yaml, and checking only one file would leave the other unchecked.
+ * there replaces that of Chart.yaml. Checking only one file would leave the other unchecked.
  */
 function declaredDependencies(appDir: string): Dependency[] {
   return [...readDependencies(path.join(appDir, "Chart.yaml")), ...readDependencies(path.join(appDir, "requirements.yaml"))];
@@ -162,7 +165,7 @@ function isPresent(appDir: string, dependency: Dependency): boolean {
   return archivesIn(charts).some((fileName) => fileName.startsWith(prefix) && /^[0-9]/.test(fileName.slice(prefix.length)));
 }
 
-/** Lists the .tgz files in the charts/ folder; none when the folder is missing. */
+/** Lists the .tgz files in the charts/ folder, or none when the folder is missing. */
 function archivesIn(charts: string): string[] {
   try {
     return readdirSync(charts, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(".tgz")).map((entry) => entry.name);

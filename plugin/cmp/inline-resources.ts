@@ -3,9 +3,9 @@
  * plugin configs or as a path. kustomize v5.5 (KustTarget.configureExternalGenerators and
  * configureExternalTransformers) first hands the entry to its resource factory. Only when that
  * fails does it read a file or folder of the entry's literal name. The factory (api/resource
- * factory.go with kyaml's GetValidatedMetadata and HasNilEntryInList) skips empty documents and
- * fails on a document that is not a map, has no kind, has no metadata.name (Lists excepted),
- * has metadata fields of the wrong shape, or has a null item in any list.
+ * factory.go with kyaml's GetValidatedMetadata and HasNilEntryInList) skips empty documents. It
+ * fails on a document that is not a map or has no kind, and on one without metadata.name (Lists
+ * excepted). It also fails on metadata fields of the wrong shape and on a null item in any list.
  */
 
 /** Lists nested deeper than this are treated as a failure of the resource factory. */

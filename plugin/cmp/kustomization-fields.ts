@@ -67,8 +67,8 @@ export function checkConfigFolderFields(kustomization: Record<string, unknown>, 
 }
 
 /**
- * Returns the string entries of a list field, with a problem for each value that is not a list
- * of strings. kustomize reads the kustomization through Go's encoding/json, which matches field
+ * Returns the string entries of a list field, with a problem for a value that is not a list and
+ * for each entry that is not a string. kustomize reads the kustomization through Go's encoding/json, which matches field
  * names without regard to case, so every key that folds to `field` counts.
  */
 export function listField(kustomization: Record<string, unknown>, field: string, file: string): { entries: [number, string][]; problems: KrevealError[] } {

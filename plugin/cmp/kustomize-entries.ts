@@ -80,10 +80,10 @@ export function toValues(documents: readonly Document[], location: string): unkn
 
 /**
  * Resolves a path entry of the kustomization in `folder` against the file system. An existing
- * local file or folder wins over a remote reading of its name, because kustomize reads a local
- * file first and builds a local folder unless its git URL parser accepts the name. A remote
- * reference that names nothing local is `remote`, any other entry that names nothing is
- * `missing`, and a local path that leads outside `repoRoot` is a PATH_OUTSIDE_ROOT error.
+ * local file or folder wins over a remote reading of its name. kustomize reads a local file
+ * first, and builds a local folder unless its git URL parser accepts the name. A remote
+ * reference that names nothing local is `remote`, and any other entry that names nothing is
+ * `missing`. A local path that leads outside `repoRoot` is a PATH_OUTSIDE_ROOT error.
  */
 export function resolveEntry(entry: string, folder: string, repoRoot: string, location: string): KustomizationEntry {
   const looksRemote = isRemoteReference(entry);
@@ -136,7 +136,7 @@ export function namesLocalPath(entry: string, folder: string, repoRoot: string):
   }
 }
 
-/** Tells whether `file` is `root` or lies below it; both are real paths. */
+/** Tells whether `file` is `root` or lies below it, comparing the absolute paths as written. */
 export function isInside(file: string, root: string): boolean {
   const relative = path.relative(root, file);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
@@ -166,7 +166,7 @@ export function foldKey(key: string): string {
   return key.replace(/\u017f/g, "s").toLowerCase();
 }
 
-/** Reads every kustomization document of `file` (kustomize reads only the first; all are checked). */
+/** Reads every kustomization document of `file`. kustomize reads only the first, but all are checked. */
 export function readKustomization(file: string, location: string): Record<string, unknown>[] {
   return readYamlValues(file, location).map((value, index) => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -180,8 +180,8 @@ export function readKustomization(file: string, location: string): Record<string
 }
 
 /**
- * Parses every document of a YAML file after the strict checks of yaml-strict.ts; empty
- * documents are left out. Messages name the line, never the text.
+ * Parses every document of a YAML file after the strict checks of yaml-strict.ts, leaving out
+ * empty documents. Messages name the line, never the text.
  *
  * TODO: kustomize still reads the file itself. Rewriting each checked file in the request's
  * copy from the values parsed here would make kustomize read exactly what was checked.

@@ -24,10 +24,10 @@ const pluginFields = ["generators", "transformers", "validators"];
 type Mode = "build" | "configs";
 
 /**
- * Checks, before kustomize runs, every plugin config that the app's kustomization can reach: the
- * generators, transformers and validators of the app's kustomization and of every local base
- * and component below it. kustomize builds a legacy exec plugin's path from the config's
- * apiVersion and kind with filepath.Join, so `..` in them would run any program on the sidecar,
+ * Checks every plugin config that the app's kustomization can reach, before kustomize runs. These
+ * are the generators, transformers and validators of the app's kustomization and of every local
+ * base and component below it. kustomize builds a legacy exec plugin's path from the config's
+ * apiVersion and kind with filepath.Join. So `..` in them would run any program on the sidecar,
  * with its Vault token and keys in the environment. Only kustomize builtins that run no program
  * and kreveal's own plugins pass, and helm fields are rejected. Remote entries are rejected
  * unless `allowRemoteBases` is set, because their content cannot be checked. Throws
@@ -225,7 +225,7 @@ class TreeWalk {
     return entries;
   }
 
-  /** Runs `step`; a KrevealError is recorded as a problem so that the walk goes on. */
+  /** Runs `step` and records a KrevealError that it throws as a problem, so that the walk goes on. */
   private attempt<T>(step: () => T): T | undefined {
     try {
       return step();

@@ -26,10 +26,11 @@ export interface KustomizeOptions {
 /**
  * Builds the kustomization in the app folder with kustomize (or kubectl kustomize) and returns
  * its output documents. kustomize's stderr, which carries the messages of kreveal's plugins, is
- * passed on to kreveal's stderr with kyaml's node dumps removed. A non-zero exit is TOOL_FAILED,
- * and running out of the budget is TIMEOUT; kustomize and its plugins are killed then. Before
+ * passed on to kreveal's stderr with kyaml's node dumps removed. A non-zero exit is TOOL_FAILED.
+ * Running out of the budget is TIMEOUT, and kustomize and its plugins are then killed. Before
  * kustomize starts, checkKustomizationTree rejects plugin configs that are neither kustomize
- * builtins nor kreveal's plugins, because kustomize would run any program they point at.
+ * builtins nor kreveal's plugins (KRM functions pass only with `enableExec`), because kustomize
+ * would run any program they point at.
  */
 export async function buildKustomization(options: KustomizeOptions): Promise<Document[]> {
   const { appDir, env, deadline } = options;

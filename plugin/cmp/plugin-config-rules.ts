@@ -25,8 +25,8 @@ const functionAnnotations = ["config.kubernetes.io/function", "config.k8s.io/fun
  * its GeneratorFactories and TransformerFactories (the v5 layout with PrefixTransformer and
  * SuffixTransformer), and against the kustomize v5.5.0 in kubectl v1.32. It leaves out
  * HelmChartInflationGenerator, which runs helm. kustomize v5.5.0 fails to load
- * SortOrderTransformer and LegacyOrderTransformer as builtin plugins; SortOrderTransformer
- * stays listed so that kustomize reports that error itself.
+ * SortOrderTransformer and LegacyOrderTransformer as builtin plugins. SortOrderTransformer
+ * stays listed, so that kustomize reports that error itself.
  */
 const allowedBuiltinKinds = new Set([
   "AnnotationsTransformer",

@@ -5,8 +5,8 @@ import { findRepoRoot } from "../files/repo-root.js";
 /**
  * Finds the root of the repository copy that Argo CD sent: the app folder `appDir` (a real path)
  * minus ARGOCD_APP_SOURCE_PATH when it ends with that path, segment by segment. A source path
- * of "", "." or "/" means the app is the repository root. Otherwise (the variable is unset, the
- * path leaves the repository with "..", or the folder does not end with it) the root is found as
+ * of "", "." or "/" means the app is the repository root. When the variable is unset, the path
+ * leaves the repository with "..", or the folder does not end with it, the root is found as
  * everywhere else in kreveal: KREVEAL_REPO_ROOT, else the nearest folder with .git.
  */
 export function deriveRepoRoot(appDir: string, sourcePath: string | undefined, env: NodeJS.ProcessEnv): string {

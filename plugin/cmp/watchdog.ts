@@ -4,8 +4,8 @@ import type { Deadline } from "./budget.js";
 
 /**
  * Extra time after the deadline before the watchdog steps in. A stage that watches the deadline
- * itself (a child run with the remaining time as its timeout) reports the TIMEOUT in that time,
- * with the child's stderr, so the watchdog acts only for a stage that hangs.
+ * itself (a child run with the remaining time as its timeout) reports the TIMEOUT within this
+ * time, with the child's stderr. So the watchdog acts only for a stage that hangs.
  */
 const graceMs = 500;
 
@@ -15,8 +15,8 @@ export interface Watchdog {
 
 /**
  * Starts the timer that enforces the budget even when a stage hangs. When it fires, it kills
- * every process that kreveal started (each child's whole process group), writes the TIMEOUT
- * error naming the running stage to stderr and exits with status 1, so nothing reaches stdout.
+ * every process that kreveal started (each child's whole process group) and writes the TIMEOUT
+ * error naming the running stage to stderr. It then exits with status 1, so nothing reaches stdout.
  * The timer is unref'd: it never keeps a finished run alive.
  */
 export function startWatchdog(deadline: Deadline): Watchdog {
@@ -36,7 +36,7 @@ export function startWatchdog(deadline: Deadline): Watchdog {
 
 /**
  * Sends SIGKILL to every descendant of `root`, and to the process group of each one that leads a
- * group of its own (kustomize and helm run detached, so their plugins share their group).
+ * group of its own. kustomize and helm run detached, so their plugins share their group.
  *
  * NOTE: descendants are found through /proc, so this works on Linux only, where the sidecar runs.
  * Elsewhere the watchdog still exits, and a child that already had its own timeout is stopped by it.
@@ -70,7 +70,7 @@ interface ProcessInfo {
   readonly group: number;
 }
 
-/** Reads the parent and process group of every process from /proc; empty where there is no /proc. */
+/** Reads the parent and process group of every process from /proc, or none where there is no /proc. */
 function readParents(): Map<number, ProcessInfo> {
   const processes = new Map<number, ProcessInfo>();
   let names: string[];

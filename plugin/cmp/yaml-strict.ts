@@ -3,8 +3,8 @@
  * npm `yaml` package, while kustomize v5.5 reads kustomizations with go-yaml v2 (through
  * sigs.k8s.io/yaml) and plugin configs with go-yaml v3 (through kyaml). Where these parsers
  * disagree, a file can show the guard one set of fields and kustomize another. go-yaml reads
- * U+0085, U+2028, U+2029 and a lone CR as line breaks, and the `yaml` package reads them as
- * text, so `# note<U+2028>generators: [x.yaml]` hides a field from the guard. These checks
+ * U+0085, U+2028, U+2029 and a lone CR as line breaks, but the `yaml` package reads them as
+ * text. So `# note<U+2028>generators: [x.yaml]` hides a field from the guard. These checks
  * reject such characters and the YAML constructs whose readings the guard does not rely on.
  */
 import { CST, Lexer, isScalar, visit, type Document } from "yaml";
@@ -59,9 +59,9 @@ export function decodeUtf8(bytes: Uint8Array, location: string): string {
 }
 
 /**
- * Checks `text`, the content of a kustomization, a plugin config file or an inline plugin
- * config (`subject` names which for messages), before it is parsed: first its characters, then
- * its YAML tokens. Throws a CONFIG_INVALID error at the first problem, with its line and column.
+ * Checks `text` before it is parsed: first its characters, then its YAML tokens. `text` is the
+ * content of a kustomization, a plugin config file or an inline plugin config, and `subject`
+ * names which in messages. Throws a CONFIG_INVALID error at the first problem, with its line and column.
  */
 export function checkYamlText(text: string, location: string, subject = "the file"): void {
   checkCharacters(text, location, subject);
@@ -69,9 +69,9 @@ export function checkYamlText(text: string, location: string, subject = "the fil
 }
 
 /**
- * Allows only the characters that go-yaml accepts and reads the way the `yaml` package does:
- * tab, LF, CR before LF, U+0020-U+007E, U+00A0-U+D7FF and U+E000-U+FFFD (except U+2028, U+2029
- * and the byte-order mark U+FEFF, also at the start), and U+10000 and above.
+ * Allows only the characters that go-yaml accepts and reads the way the `yaml` package does.
+ * These are tab, LF, CR before LF, U+0020-U+007E, U+00A0-U+D7FF, U+E000-U+FFFD and U+10000 and
+ * above, except U+2028, U+2029 and the byte-order mark U+FEFF (also at the start).
  */
 function checkCharacters(text: string, location: string, subject: string): void {
   for (let index = 0; index < text.length; ) {
@@ -128,8 +128,9 @@ function characterProblem(code: number, next: number): { what: string; reason?: 
  * order, apart from marker tokens, so their lengths give each token's offset.
  */
 function checkTokens(text: string, location: string, subject: string): void {
-  // go-yaml reads a % at the start of a line outside quoted scalars as a directive, and the
-  // `yaml` package only before a document's content, so every line starting with % is rejected.
+  // go-yaml reads a % at the start of a line outside quoted scalars as a directive, but the
+  // `yaml` package does so only before a document's content. So every line starting with % is
+  // rejected.
   const percent = /(^|\n)%/.exec(text);
   if (percent !== null) {
     const at = percent.index + percent[0].length - 1;

@@ -19,10 +19,10 @@ export interface ProjectPolicy {
 
   /**
    * Checks a Vault read once its mount is known, before the secret is requested. On a KV v2
-   * mount the path and the prefixes are compared with a `data` segment after the mount dropped,
-   * the way kreveal reads placeholder paths, so `secret/data/team-a` and `secret/team-a` are the
-   * same prefix there and `secret/data` is the whole mount. On KV v1 they are compared as
-   * written. Returns the POLICY_DENIED error, without a location, or undefined.
+   * mount, a `data` segment right after the mount is dropped from the path and the prefixes
+   * before they are compared, the way kreveal reads placeholder paths. So `secret/data/team-a`
+   * and `secret/team-a` are the same prefix there, and `secret/data` is the whole mount. On KV v1
+   * they are compared as written. Returns the POLICY_DENIED error, without a location, or undefined.
    */
   checkVaultRead(path: string, mount: { readonly path: string; readonly version: 1 | 2 }): KrevealError | undefined;
 
@@ -35,7 +35,7 @@ export interface ProjectPolicy {
 
   /**
    * Returns the POLICY_DENIED error, without a location, when the policy sets
-   * `requireProjectKeys` and the project has no `sops.ageKeyFile`; undefined otherwise. `target`
+   * `requireProjectKeys` and the project has no `sops.ageKeyFile`, and undefined otherwise. `target`
    * names what is decrypted in the message, such as `sops file "apps/a.enc.yaml"`.
    */
   checkProjectKeys(target: string): KrevealError | undefined;
@@ -80,9 +80,18 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
     checkBackendRead(scheme, path) {
       // Before the mount is known, a Vault path passes when some mount length would let it match.
       // checkVaultRead decides once the mount is known.
-      const match = scheme === "sops" ? undefined : scheme === "vault" ? matchesAnyMountLength : isBelowPrefix;
+      let match: PrefixMatch | undefined;
+      if (scheme === "vault") {
+        match = matchesAnyMountLength;
+      } else if (scheme !== "sops") {
+        match = isBelowPrefix;
+      }
+
       const denied = check({ project, rules }, scheme, "path", path, match);
-      return denied ?? (scheme === "sops" ? checkProjectKeys(`sops path ${JSON.stringify(path)}`) : undefined);
+      if (denied !== undefined || scheme !== "sops") {
+        return denied;
+      }
+      return checkProjectKeys(`sops path ${JSON.stringify(path)}`);
     },
 
     checkVaultRead(path, mount) {
@@ -95,7 +104,8 @@ export function projectPolicy(file: string, env: NodeJS.ProcessEnv): ProjectPoli
     },
 
     checkSopsFile(repoRelativePath, location) {
-      // The missing key file is reported first, as it denies every file and needs the operator.
+      // A missing key file is reported before a path outside the prefixes, because it denies
+      // every file and needs the operator.
       const denied =
         check({ project, rules }, "sops", "file", repoRelativePath, undefined) ??
         checkProjectKeys(`sops file ${JSON.stringify(repoRelativePath)}`) ??
@@ -124,10 +134,10 @@ interface Subject {
   readonly rules: ProjectRules | undefined;
 }
 
-/** Tells whether path segments lie below prefix segments. */
+/** A test of whether path segments lie below prefix segments. */
 type PrefixMatch = (segments: readonly string[], prefix: readonly string[]) => boolean;
 
-/** Matches when the path lies below the prefix for some KV v2 mount length, or as written. */
+/** Tells whether the path lies below the prefix for some KV v2 mount length, or as written. */
 function matchesAnyMountLength(segments: readonly string[], prefix: readonly string[]): boolean {
   for (let mountLength = 1; mountLength < Math.max(segments.length, prefix.length); mountLength++) {
     if (isBelowKvV2Prefix(segments, prefix, mountLength)) {

@@ -1,7 +1,7 @@
 /**
  * Splits a slash-separated path into its segments, ignoring slashes at both ends. Returns
- * undefined when the path is empty or has an empty, `.` or `..` segment, so that no spelling of a
- * path can reach outside a prefix it seems to lie below.
+ * undefined when the path is empty or has an empty, `.` or `..` segment. So no spelling of a path
+ * can reach outside a prefix it seems to lie below.
  */
 export function pathSegments(path: string): string[] | undefined {
   const trimmed = path.replace(/^\/+|\/+$/g, "");
@@ -29,8 +29,8 @@ export function isBelowPrefix(segments: readonly string[], prefix: readonly stri
 }
 
 /**
- * Returns the path as kreveal reads it on a KV v2 mount whose path has `mountLength` segments:
- * a `data` segment right after the mount is dropped, because `secret/data/app` and `secret/app`
+ * Returns the path as kreveal reads it on a KV v2 mount whose path has `mountLength` segments.
+ * A `data` segment right after the mount is dropped, because `secret/data/app` and `secret/app`
  * name the same secret there. Paths no longer than the mount stay as they are.
  */
 export function kvV2LogicalSegments(segments: readonly string[], mountLength: number): readonly string[] {
@@ -42,7 +42,7 @@ export function kvV2LogicalSegments(segments: readonly string[], mountLength: nu
 
 /**
  * Tells whether a Vault path lies below a prefix once both are read the KV v2 way for a mount of
- * `mountLength` segments, so that each spelling of a path matches each spelling of a prefix.
+ * `mountLength` segments. So each spelling of a path matches each spelling of a prefix.
  */
 export function isBelowKvV2Prefix(segments: readonly string[], prefix: readonly string[], mountLength: number): boolean {
   return isBelowPrefix(kvV2LogicalSegments(segments, mountLength), kvV2LogicalSegments(prefix, mountLength));

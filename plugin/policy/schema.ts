@@ -45,8 +45,8 @@ function buildTenantPolicySchema() {
 
   const sopsRule = z.strictObject({
     /**
-     * Folder or file prefixes relative to the repository root, compared segment by segment with
-     * the real path of every SOPS-encrypted file that kreveal decrypts for the project
+     * Folder or file prefixes relative to the repository root. Each is compared segment by segment
+     * with the real path of every SOPS-encrypted file that kreveal decrypts for the project
      * (generator inputs, KSOPS and SopsSecretGenerator files, `sops:` placeholders, encrypted
      * manifests). `.` allows the whole repository. Plain files need no rule.
      */

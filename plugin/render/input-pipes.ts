@@ -13,12 +13,12 @@ interface Command {
 
 /**
  * Wraps `command` so that it finds `count` inputs on real pipes at fd 3, 4, ... Node's stdio
- * "pipe" is a socketpair, and on Linux opening /dev/fd/N of a socket fails with ENXIO, so a child
+ * "pipe" is a socketpair, and on Linux opening /dev/fd/N of a socket fails with ENXIO. So a child
  * that opens `/dev/fd/3` by path (helm --values /dev/fd/3) cannot read it. A named FIFO does not
  * work either: opening a FIFO for reading waits for a writer, and the writer may already have
  * written everything and closed it. Node has no call that creates an anonymous pipe, so
- * `/bin/sh` creates them. For each input one `cat` copies the socket at fd N into a pipe, and
- * the pipe's read end is moved to fd N before the shell runs the program with `exec`. The data
+ * `/bin/sh` creates them. For each input, one `cat` copies the socket at fd N into a pipe. The
+ * pipe's read end is then moved to fd N before the shell runs the program with `exec`. The data
  * stays in memory, and the exit status is the program's own.
  *
  * NOTE: this needs /bin/sh and cat in the image.
@@ -47,8 +47,8 @@ export function writeInput(stream: Writable, input: Uint8Array): void {
 
 /**
  * Checks that `program` can be run, as spawn would find it on the PATH of `env`. A program run
- * through withInputPipes starts from the shell, whose "not found" is only an exit status of 127,
- * so the check gives the same TOOL_FAILED error as a direct spawn would.
+ * through withInputPipes starts from the shell, whose "not found" is only an exit status of 127.
+ * So this check gives the same TOOL_FAILED error as a direct spawn would.
  */
 export function requireProgram(program: string, name: string, options: { env: NodeJS.ProcessEnv; cwd: string | undefined; fix: string }): void {
   const found = program.includes("/") ? isExecutableFile(path.resolve(options.cwd ?? process.cwd(), program)) : findOnPath(program, options.env.PATH) !== undefined;

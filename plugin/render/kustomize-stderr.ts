@@ -5,13 +5,14 @@ const hiddenNotice = "node contents: (hidden by kreveal render: the node may hol
 
 /**
  * Removes the YAML node dumps from kustomize's stderr. kyaml reports a wrong node kind as
- * "wrong node kind: expected X but got Y: node contents:" followed by the node, and that node can
- * be a Secret's value: a replacement whose target path runs through `data.PASSWORD` prints the
+ * "wrong node kind: expected X but got Y: node contents:" followed by the node. That node can be
+ * a Secret's value: a replacement whose target path runs through `data.PASSWORD` prints the
  * base64 value (seen with kubectl v1.32 / kustomize v5.5.0).
  *
  * The dump runs to the end of the error message, which is the last thing kustomize prints. kubectl
- * writes a multi-line error between `err=<` and a line ` >`, each line indented by a tab, so that
- * closing line is kept. Everything else in the dump is dropped. Value tails go too (hideValueTails).
+ * writes a multi-line error between `err=<` and a line ` >`, with each line indented by a tab.
+ * That closing line is kept, and everything else in the dump is dropped. Value tails are hidden
+ * too (hideValueTails).
  */
 export function hideNodeDumps(stderr: string): string {
   const start = stderr.indexOf(dumpMarker);
@@ -26,10 +27,10 @@ export function hideNodeDumps(stderr: string): string {
 }
 
 /**
- * kustomize messages that end with a field's value, checked against the kustomize v5.5.0 and
- * go-yaml v3 sources and against kubectl v1.32.4 (kustomize v5.5.0) output:
+ * Markers of kustomize messages that end with a field's value, checked against the kustomize
+ * v5.5.0 and go-yaml v3 sources and against kubectl v1.32.4 (kustomize v5.5.0) output:
  * - a replacement's `options.index N is out of bounds for value VALUE` (api/filters/replacement),
- *   where VALUE is the whole source field, e.g. a Secret's base64 data;
+ *   where VALUE is the whole source field, e.g. a Secret's base64 data.
  * - go-yaml's type errors `cannot unmarshal !!str `VALUE` into TYPE`, which show up to 10
  *   characters of the value.
  */

@@ -5,7 +5,7 @@ import { requireProgram, withInputPipes, writeInput } from "./input-pipes.js";
 
 /** A program and its arguments, such as kustomize build or helm template. */
 export interface ToolCommand {
-  /** The program: an absolute path, or a name that is looked up on the PATH of `env`. */
+  /** The program: a path, or a name that is looked up on the PATH of `env`. */
   readonly program: string;
   readonly args: readonly string[];
   /** The command as named in messages, e.g. `kustomize build` or `helm template`. */
@@ -26,14 +26,14 @@ export interface ToolRun {
 export type KustomizeRun = ToolRun;
 
 export interface RunOptions {
-  /** The child's working folder; kreveal's own when unset. */
+  /** The child's working folder, or kreveal's own when unset. */
   readonly cwd?: string;
   /**
    * Contents handed to the child on pipes at fd 3, 4, ... in this order, which the child can open
    * as `/dev/fd/3`, `/dev/fd/4`, ... They stay in memory and never touch the disk.
    */
   readonly inputs?: readonly Uint8Array[];
-  /** The fix shown when the program cannot be started; it names kustomize and kubectl by default. */
+  /** The fix shown when the program cannot be started. The default names kustomize and kubectl. */
   readonly startFix?: string;
 }
 
@@ -135,10 +135,10 @@ export function runTool(command: ToolCommand, env: NodeJS.ProcessEnv, timeoutMs:
   });
 }
 
-/** Runs kustomize through runTool; the name stays for the callers that build kustomizations. */
+/** Runs kustomize through runTool. The name stays for the callers that build kustomizations. */
 export const runKustomize = runTool;
 
-/** Sends `signal` to the child's process group; a group that is already gone is fine. */
+/** Sends `signal` to the child's process group, ignoring a group that is already gone. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) {
     return;

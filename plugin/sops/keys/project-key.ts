@@ -3,8 +3,8 @@ import { policyFileOf } from "../../policy/policy-file.js";
 /**
  * Finds the age keys file that the tenant policy gives the Argo CD project of this run
  * (`projects.<project>.sops.ageKeyFile`). When there is one, it is the only source of private
- * keys: the age and PGP key sources skip their shared sources, so that a project cannot decrypt
- * a file encrypted only to the sidecar's shared key or to another project's key. When the policy
+ * keys: the age and PGP key sources skip their shared sources. So a project cannot decrypt a file
+ * encrypted only to the sidecar's shared key or to another project's key. When the policy
  * sets `requireProjectKeys` and the project has no keys file, findProjectKeyFile throws
  * POLICY_DENIED, so the shared sources are not read either.
  */
@@ -47,7 +47,8 @@ export async function findProjectKeyFile(env: NodeJS.ProcessEnv = process.env): 
 /**
  * Returns what findProjectKeyFile returns, synchronously, for messages. Returns "unknown" when
  * a policy applies but no earlier findProjectKeyFile call has loaded the policy module. The key
- * sources call findProjectKeyFile in `unwrap`, which always runs before their `describeLookup`.
+ * sources call findProjectKeyFile in `unwrap`, which the decryption in data-key.ts runs before
+ * it calls their `describeLookup`.
  */
 export function projectKeyFileForMessages(env: NodeJS.ProcessEnv = process.env): ProjectKeyFile | undefined | "unknown" {
   const policyFile = policyFileOf(env);

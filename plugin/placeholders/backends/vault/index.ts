@@ -61,7 +61,7 @@ export const vaultBackend: SecretBackend = createVaultBackend();
 
 /**
  * Returns the tenant policy's check of `secretPath` for the mount it lies on, or undefined when
- * no policy applies. The placeholder resolver has already checked the path as written; this check
+ * no policy applies. The placeholder resolver has already checked the path as written. This check
  * compares the path the way it is read on its mount (KV v2 drops `data/` after the mount), so that
  * no spelling reaches a secret outside the project's prefixes.
  */
