@@ -31,7 +31,12 @@ test("enter after the deadline throws TIMEOUT", () => {
   const deadline = new Deadline(1, Date.now() - 5_000);
   assert.throws(
     () => deadline.enter("placeholder resolution"),
-    (error: unknown) => error instanceof KrevealError && error.code === "TIMEOUT" && error.message.includes("placeholder resolution was still running"),
+    (error: unknown) => {
+      assert.ok(error instanceof KrevealError, String(error));
+      assert.equal(error.code, "TIMEOUT");
+      assert.match(error.message, /placeholder resolution was still running/);
+      return true;
+    },
   );
 });
 
@@ -43,7 +48,12 @@ test("budget seconds: default and range", () => {
   for (const value of ["0", "3601", "-1", "1.5", "ten", "1e2"]) {
     assert.throws(
       () => readBudgetSeconds({ KREVEAL_CMP_TIMEOUT_SECONDS: value }),
-      (error: unknown) => error instanceof KrevealError && error.code === "CONFIG_INVALID" && error.location === "KREVEAL_CMP_TIMEOUT_SECONDS",
+      (error: unknown) => {
+        assert.ok(error instanceof KrevealError, `${value}: ${String(error)}`);
+        assert.equal(error.code, "CONFIG_INVALID", value);
+        assert.equal(error.location, "KREVEAL_CMP_TIMEOUT_SECONDS", value);
+        return true;
+      },
       value,
     );
   }

@@ -61,7 +61,7 @@ test("chart links: hidden and nested places", () => {
   }
 });
 
-test("chart links: folder link outside the repository", () => {
+test("chart links: folder link outside repository", () => {
   const repo = chartRepo();
   outsideKey(repo);
   symlinkSync(path.join(repo.outside, "keys"), path.join(repo.appDir, "files"));
@@ -71,7 +71,7 @@ test("chart links: folder link outside the repository", () => {
   assert.equal(error.location, "apps/hello/files");
 });
 
-test("chart links: link inside a linked folder", () => {
+test("chart links: link in linked folder", () => {
   const repo = chartRepo();
   const shared = path.join(repo.root, "shared");
   mkdirSync(shared);
@@ -121,7 +121,7 @@ test("chart links: FIFO inside the repository", () => {
   assert.match(error.message, /other than a regular file or folder/);
 });
 
-test("chart links: links inside the repository pass", () => {
+test("chart links: internal links pass", () => {
   const repo = chartRepo();
   mkdirSync(path.join(repo.root, "shared", "nested"), { recursive: true });
   writeFileSync(path.join(repo.root, "shared", "nested", "config.txt"), "shared config\n");
@@ -170,7 +170,7 @@ test("helm template: escaping link stops helm", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("helm template: link inside the repository runs helm", async () => {
+test("helm template: internal link runs helm", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.root, "shared.txt"), "shared\n");
   symlinkSync("../../shared.txt", path.join(repo.appDir, "shared.txt"));
@@ -191,7 +191,7 @@ function chartWithDependency(repo: ChartRepo, repository: string): void {
   writeFileSync(path.join(repo.appDir, "Chart.yaml"), chart);
 }
 
-test("init: escaping link stops helm dependency build", async () => {
+test("init: escaping link stops helm", async () => {
   const repo = chartRepo();
   chartWithDependency(repo, "https://charts.example.test");
   symlinkSync(outsideKey(repo), path.join(repo.appDir, "key.txt"));
@@ -238,7 +238,7 @@ test("init: file:// dependency outside the repository", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("init: file:// dependency inside the repository runs helm", async () => {
+test("init: internal file:// dependency runs helm", async () => {
   const repo = chartRepo();
   const common = path.join(repo.root, "charts", "common");
   mkdirSync(common, { recursive: true });

@@ -70,13 +70,13 @@ test("discover: ENC values without sops metadata", () => {
   assert.equal(discover(app({ "broken.yaml": "password: ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]\n" })), false);
 });
 
-test("discover: files over 1 MiB are skipped", () => {
+test("discover: files over 1 MiB skipped", () => {
   const padding = "#".repeat(maxFileBytes);
   assert.equal(discover(app({ "big.yaml": `${padding}\npassword: <vault:secret/data/app#password>\n` })), false);
   assert.equal(discover(app({ "small.yaml": `${"#".repeat(1000)}\npassword: <vault:secret/data/app#password>\n` })), true);
 });
 
-test("discover: at most 5000 files are looked at", () => {
+test("discover: reads at most 5000 files", () => {
   const files: Record<string, string> = {};
   for (let index = 0; index < maxFiles; index++) {
     files[`a/file-${String(index).padStart(5, "0")}.txt`] = "";

@@ -36,16 +36,22 @@ function outsideKey(repo: ChartRepo): string {
   return key;
 }
 
-async function init(repo: ChartRepo, bin: string) {
-  return captureStderr(() => runInit({ appDir: repo.appDir, repoRoot: repo.root, env: helmEnv(bin), deadline: new Deadline(30) }));
-}
-
-test("init: requirements.yaml next to Chart.yaml dependencies is checked", async () => {
+/** Creates a chart that lists lib/benign in Chart.yaml and lib/evil, which links to a key outside, in requirements.yaml. */
+function chartWithEvilRequirement(): ChartRepo {
   const repo = chartRepo();
   libraryChart(repo, "benign");
   symlinkSync(outsideKey(repo), path.join(libraryChart(repo, "evil"), "key.txt"));
   listDependency(repo, "Chart.yaml", "benign", "file://../../lib/benign");
   listDependency(repo, "requirements.yaml", "evil", "file://../../lib/evil");
+  return repo;
+}
+
+async function init(repo: ChartRepo, bin: string) {
+  return captureStderr(() => runInit({ appDir: repo.appDir, repoRoot: repo.root, env: helmEnv(bin), deadline: new Deadline(30) }));
+}
+
+test("init: both dependency lists checked", async () => {
+  const repo = chartWithEvilRequirement();
   const { bin, records } = fakeHelm("");
 
   const { error } = await init(repo, bin);
@@ -56,7 +62,7 @@ test("init: requirements.yaml next to Chart.yaml dependencies is checked", async
   assert.equal(recordedLines(records, "args"), undefined, "helm ran");
 });
 
-test("init: requirements.yaml folder outside the repository", async () => {
+test("init: requirements.yaml chart outside repository", async () => {
   const repo = chartRepo();
   libraryChart(repo, "benign");
   const outsideChart = path.join(repo.outside, "evil");
@@ -77,12 +83,8 @@ test("init: requirements.yaml folder outside the repository", async () => {
 test("init: present requirements.yaml dependency still checked", async () => {
   // The evil chart is already in charts/, but the missing benign one makes helm rebuild every
   // dependency, the evil folder included.
-  const repo = chartRepo();
-  libraryChart(repo, "benign");
-  symlinkSync(outsideKey(repo), path.join(libraryChart(repo, "evil"), "key.txt"));
+  const repo = chartWithEvilRequirement();
   mkdirSync(path.join(repo.appDir, "charts", "evil"), { recursive: true });
-  listDependency(repo, "Chart.yaml", "benign", "file://../../lib/benign");
-  listDependency(repo, "requirements.yaml", "evil", "file://../../lib/evil");
   const { bin, records } = fakeHelm("");
 
   const { error } = await init(repo, bin);
@@ -108,7 +110,7 @@ test("init: missing requirements.yaml dependency runs helm", async () => {
   assert.deepEqual(recordedLines(records, "args"), ["dependency", "build"]);
 });
 
-test("init: every dependency present, helm not run", async () => {
+test("init: all dependencies present, no helm", async () => {
   const repo = chartRepo();
   libraryChart(repo, "benign");
   libraryChart(repo, "extra");

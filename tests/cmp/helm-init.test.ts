@@ -31,7 +31,7 @@ function helmEnv(bin: string): NodeJS.ProcessEnv {
   return { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` };
 }
 
-test("init: missing dependencies run helm dependency build", async () => {
+test("init: missing dependencies run helm", async () => {
   const appDir = chartWithDependencies();
   writeFileSync(path.join(appDir, "charts", "redis-17.11.3.tgz"), "archive");
   const { bin, records } = fakeHelm("echo 'Saving 1 charts'\necho 'Deleting outdated charts' >&2\n");
@@ -70,7 +70,7 @@ test("init: dependencies present, helm not run", async () => {
   }
 });
 
-test("init: archive of another chart does not count", async () => {
+test("init: other chart's archive ignored", async () => {
   const appDir = chartWithDependencies();
   writeFileSync(path.join(appDir, "charts", "redis-17.11.3.tgz"), "archive");
   writeFileSync(path.join(appDir, "charts", "common-tools-1.0.0.tgz"), "archive");
@@ -94,7 +94,7 @@ test("init: nothing to do without dependencies", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("init: kustomize app with Chart.yaml is left alone", async () => {
+test("init: kustomize app with Chart.yaml skipped", async () => {
   const appDir = chartWithDependencies();
   writeFileSync(path.join(appDir, "kustomization.yaml"), "resources: []\n");
   const { bin, records } = fakeHelm();
@@ -108,7 +108,7 @@ test("init: kustomize app with Chart.yaml is left alone", async () => {
   assert.deepEqual(recordedLines(records, "args"), ["dependency", "build"]);
 });
 
-test("init: requirements.yaml of an apiVersion v1 chart", async () => {
+test("init: apiVersion v1 requirements.yaml", async () => {
   const { appDir } = chartRepo();
   writeFileSync(path.join(appDir, "Chart.yaml"), "apiVersion: v1\nname: hello-world\nversion: 0.1.0\n");
   writeFileSync(path.join(appDir, "requirements.yaml"), dependencies);

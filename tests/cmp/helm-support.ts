@@ -56,9 +56,9 @@ export function chartRepo(): ChartRepo {
 /**
  * Writes a fake `helm` into a new folder and returns that folder and the folder where the fake
  * records what it saw. Helm cannot be installed on the test machines (no network), so the fake
- * replaces it: it records its arguments, its working folder, for each `/dev/fd/N` argument
- * whether it is a pipe and the text read from it (test values, not real secrets), then prints
- * the recorded `helm template` output. `script` replaces the printing step.
+ * replaces it. The fake records its arguments and its working folder. For each `/dev/fd/N`
+ * argument it records whether it is a pipe and the text read from it (test values, not real
+ * secrets). Then it prints the recorded `helm template` output. `script` replaces the printing step.
  */
 export function fakeHelm(script = `printf '%s' "$KREVEAL_TEST_OUTPUT"\n`, name = "helm"): { bin: string; records: string; program: string } {
   const bin = tempDir("kreveal-helm-bin-");

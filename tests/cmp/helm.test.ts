@@ -105,7 +105,7 @@ test("helm argv: name, namespace, versions, values", async () => {
   );
 });
 
-test("helm argv: release-name setting, no optional flags", async () => {
+test("helm argv: release name, no flags", async () => {
   const repo = chartRepo();
   const { bin, records } = fakeHelm();
   const app = identity({ namespace: "" });
@@ -116,7 +116,7 @@ test("helm argv: release-name setting, no optional flags", async () => {
   assert.deepEqual(recordedLines(records, "args"), ["template", "web.prod-1", ".", "--include-crds", "--values", "/dev/fd/3"]);
 });
 
-test("values handed over resolved, in order, through pipes", async () => {
+test("values passed resolved, ordered, piped", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.appDir, "values-prod.yaml"), prodValues);
   writeFileSync(path.join(repo.appDir, "values-extra.yaml"), "extra: plain\n");
@@ -148,7 +148,7 @@ test("values handed over resolved, in order, through pipes", async () => {
   assert.ok(server?.requests.some((request) => request.path === "secret/data/team-a/db" && request.status === 200));
 });
 
-test("resolved value that YAML 1.1 reads as non-string is quoted", async () => {
+test("YAML 1.1 non-string values quoted", async () => {
   const repo = chartRepo();
   server?.namespace().write("secret/team-a/flags", { pin: "0123", answer: "on" });
   writeFileSync(path.join(repo.appDir, "values-flags.yaml"), "pin: <vault:secret/data/team-a/flags#pin>\nanswer: <vault:secret/data/team-a/flags#answer>\n");
@@ -162,7 +162,7 @@ test("resolved value that YAML 1.1 reads as non-string is quoted", async () => {
   assert.equal(flags.answer, "on");
 });
 
-test("no temp file: the fake helm gets /dev/fd paths", async () => {
+test("values passed as /dev/fd paths", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.appDir, "values-prod.yaml"), prodValues);
   const before = listFiles(repo.outside);
@@ -177,7 +177,7 @@ test("no temp file: the fake helm gets /dev/fd paths", async () => {
   assert.deepEqual(valuesArgs, ["/dev/fd/3", "/dev/fd/4"]);
 });
 
-test("SOPS-encrypted values file is decrypted in memory", async () => {
+test("SOPS values decrypted in memory", async () => {
   const repo = chartRepo();
   copyFileSync(fixture("sops/_history/pr-1031-0b07dfbc5/example.yaml"), path.join(repo.appDir, "secrets.enc.yaml"));
   const { bin, records } = fakeHelm();
@@ -192,7 +192,7 @@ test("SOPS-encrypted values file is decrypted in memory", async () => {
   assert.doesNotMatch(secrets, /ENC\[AES256_GCM|^sops:/m);
 });
 
-test("helm exit 1 is TOOL_FAILED with its stderr", async () => {
+test("helm exit 1 is TOOL_FAILED", async () => {
   const repo = chartRepo();
   const { bin } = fakeHelm("echo 'Error: template: hello-world/templates/service.yaml:7:3: bad value' >&2\nexit 1\n");
 
@@ -228,7 +228,7 @@ test("missing helm is TOOL_FAILED", async () => {
   assert.match(error.message, /helm template could not be started \(ENOENT\)/);
 });
 
-test("values file outside the repo is PATH_OUTSIDE_ROOT", async () => {
+test("outside values file is PATH_OUTSIDE_ROOT", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.outside, "stolen.yaml"), "token: from-outside\n");
   const { bin, records } = fakeHelm();
@@ -240,7 +240,7 @@ test("values file outside the repo is PATH_OUTSIDE_ROOT", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("values file symlink out of the repo is PATH_OUTSIDE_ROOT", async () => {
+test("escaping values symlink is PATH_OUTSIDE_ROOT", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.outside, "stolen.yaml"), "token: from-outside\n");
   symlinkSync(path.join(repo.outside, "stolen.yaml"), path.join(repo.appDir, "values-link.yaml"));
@@ -253,7 +253,7 @@ test("values file symlink out of the repo is PATH_OUTSIDE_ROOT", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("missing placeholder key names the values file", async () => {
+test("missing placeholder key names file", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.appDir, "values-prod.yaml"), "password: <vault:secret/data/team-a/db#nope>\n");
   const { bin, records } = fakeHelm();
@@ -266,7 +266,7 @@ test("missing placeholder key names the values file", async () => {
   assert.equal(recordedLines(records, "args"), undefined);
 });
 
-test("values that are not a map are INPUT_MALFORMED", async () => {
+test("non-map values are INPUT_MALFORMED", async () => {
   const repo = chartRepo();
   writeFileSync(path.join(repo.appDir, "values-list.yaml"), "- a\n- b\n");
   writeFileSync(path.join(repo.appDir, "values-two.yaml"), "a: 1\n---\nb: 2\n");

@@ -51,7 +51,7 @@ test("start record: committed folder replaced", () => {
   assert.equal(readFileSync(startFile(folder), "utf8"), "1000000\n");
 });
 
-test("start record: link to a folder removed, target kept", () => {
+test("start record: folder link removed", () => {
   const folder = tempDir("kreveal-start-");
   const target = tempDir("kreveal-start-target-");
   writeFileSync(path.join(target, "keep.txt"), "keep\n");
@@ -98,7 +98,7 @@ test("start record: unusable values ignored", () => {
   }
 });
 
-test("start record: limits of a usable value", () => {
+test("start record: usable value limits", () => {
   const now = 2_000_000_000_000;
   const folder = tempDir("kreveal-start-");
 
@@ -108,7 +108,7 @@ test("start record: limits of a usable value", () => {
   assert.equal(readInitStart(folder, 50, now), now - 50_000 - staleMarginMs);
 });
 
-test("start record: link or folder not read", () => {
+test("start record: link, folder not read", () => {
   const now = Date.now();
   const linked = tempDir("kreveal-start-");
   const target = path.join(tempDir("kreveal-start-target-"), "time");
@@ -163,7 +163,7 @@ test("init and generate share the budget", () => {
   assert.match(generate.stderr, /init and generate did not finish within 3 s \(KREVEAL_CMP_TIMEOUT_SECONDS\): helm template was still running \[TIMEOUT\]/);
 });
 
-test("committed start folder does not reset the budget", () => {
+test("committed start folder keeps budget", () => {
   const { appDir, env } = slowChart(2);
   mkdirSync(startFile(appDir));
   writeFileSync(path.join(startFile(appDir), "f"), "x\n");

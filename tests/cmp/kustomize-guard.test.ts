@@ -52,7 +52,7 @@ function onlyProblem(root: string, changes: Partial<GuardOptions> = {}): Kreveal
   return problem;
 }
 
-test("path trick in a generator file is rejected", () => {
+test("generator file path trick rejected", () => {
   const root = repository({ "apps/x/kustomization.yaml": "generators: [gen.yaml]\n", "apps/x/gen.yaml": attackConfig, "apps/x/payload.txt": "id\n" });
   const problem = onlyProblem(root);
 
@@ -124,7 +124,7 @@ test("config folder with resources passes", () => {
   assert.equal(onlyProblem(root).location, "apps/x/configs/more/kustomization.yaml: resources[0] (apps/x/configs/more/bad.yaml)");
 });
 
-test("config folder fields that rewrite configs are rejected", () => {
+test("config-rewriting folder fields rejected", () => {
   const forbidden = {
     patches: "patches: [{patch: '[{\"op\": \"replace\", \"path\": \"/kind\", \"value\": \"x\"}]', target: {kind: LabelTransformer}}]",
     replacements: "replacements: []",
@@ -181,7 +181,7 @@ test("config folder never lists remote files", () => {
   assert.match(onlyProblem(root, { allowRemoteBases: true }).message, /may list only local files and folders/);
 });
 
-test("a local folder named like github.com counts as remote", () => {
+test("local github.com folder counts as remote", () => {
   const root = repository({ "apps/x/kustomization.yaml": "resources: [github.com/org/repo]\n", "apps/x/github.com/org/repo/kustomization.yaml": "resources: []\n" });
   assert.match(onlyProblem(root).message, /remote reference/);
 });
@@ -220,7 +220,7 @@ test("kreveal and ksops configs are allowed", () => {
   assert.deepEqual(problems(root), []);
 });
 
-test("near misses of allowed plugins are rejected", () => {
+test("near misses of allowed plugins rejected", () => {
   const configs = [
     "apiVersion: kreveal.dev/v1alpha1\nkind: Unknown\n",
     "apiVersion: kreveal.dev/v1alpha1\nkind: secretgenerator\n",
@@ -249,7 +249,7 @@ test("KRM function configs need exec enabled", () => {
   assert.deepEqual(problems(containerRoot, { enableExec: true }), []);
 });
 
-test("path trick is rejected with exec enabled", () => {
+test("path trick rejected with exec enabled", () => {
   const withAnnotation = attackConfig.replace("metadata: {name: x}", "metadata: {name: x, annotations: {config.kubernetes.io/function: 'exec: {path: x}'}}");
   for (const config of [attackConfig, withAnnotation]) {
     const root = repository({ "apps/x/kustomization.yaml": "generators: [gen.yaml]\n", "apps/x/gen.yaml": config });
@@ -257,7 +257,7 @@ test("path trick is rejected with exec enabled", () => {
   }
 });
 
-test("every document and List item is a config", () => {
+test("each document and List item checked", () => {
   const list = `apiVersion: v1\nkind: List\nitems:\n- ${indent(builtinLabels).trimStart()}- apiVersion: ../../usr/v1\n  kind: ../../bin/sh\n`;
   const root = repository({
     "apps/x/kustomization.yaml": "transformers: [many.yaml, list.yaml]\n",
@@ -272,7 +272,7 @@ test("every document and List item is a config", () => {
   ]);
 });
 
-test("anchors, aliases and merge keys are rejected", () => {
+test("anchors, aliases, merge keys rejected", () => {
   const alias = "apiVersion: &v builtin\nkind: LabelTransformer\nmetadata: {name: *v}\nlabels: {a: b}\nfieldSpecs: [{path: metadata/labels, create: true}]\n";
   const merge = "<<: {apiVersion: ../../usr/v1, kind: ../../bin/sh}\nmetadata: {name: m}\n";
   const root = repository({ "apps/x/kustomization.yaml": "generators: [alias.yaml, merge.yaml]\n", "apps/x/alias.yaml": alias, "apps/x/merge.yaml": merge });
@@ -304,7 +304,7 @@ test("odd apiVersion is quoted and cut", () => {
 
 const kubectlSkip = skipWithout("kubectl");
 
-test("builtin transformers still work under kubectl kustomize", { skip: kubectlSkip }, () => {
+test("builtin transformers work under kubectl", { skip: kubectlSkip }, () => {
   const patch = "apiVersion: builtin\nkind: PatchTransformer\nmetadata: {name: patch}\npatch: '[{\"op\": \"replace\", \"path\": \"/data/mode\", \"value\": \"slow\"}]'\ntarget: {kind: ConfigMap}\n";
   const root = repository({
     "apps/x/kustomization.yaml": "resources: [cm.yaml]\ntransformers: [labels.yaml, patch.yaml]\n",
@@ -321,7 +321,7 @@ test("builtin transformers still work under kubectl kustomize", { skip: kubectlS
   assert.equal(output.data.mode, "slow");
 });
 
-test("inline entry naming a file checks the file", () => {
+test("inline entry naming file checks file", () => {
   const flow = "{apiVersion: builtin, kind: LabelTransformer}";
   const flowRoot = repository({ "apps/x/kustomization.yaml": `generators:\n- "${flow}"\n`, [`apps/x/${flow}`]: attackConfig });
   const flowProblem = onlyProblem(flowRoot);
@@ -335,7 +335,7 @@ test("inline entry naming a file checks the file", () => {
   assert.ok(!blockProblem.describe().includes("\nkind"), "the location carries a raw newline");
 });
 
-test("valid inline entry naming a file checks both", () => {
+test("valid inline entry naming file checks both", () => {
   const inline = "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: l}, labels: {a: b}}";
   const root = repository({ "apps/x/kustomization.yaml": `transformers:\n- "${inline}"\n`, [`apps/x/${inline}`]: attackConfig });
   assert.equal(onlyProblem(root).location, `apps/x/kustomization.yaml: transformers[0] (apps/x/${inline})`);
@@ -354,7 +354,7 @@ test("long inline config passes", () => {
   assert.deepEqual(problems(root), []);
 });
 
-test("inline entry kustomize reads as a path", () => {
+test("inline entry read as path", () => {
   const cases = [
     "{apiVersion: builtin, kind: LabelTransformer}",
     "{apiVersion: builtin, kind: LabelTransformer, metadata: {name: ''}}",
@@ -437,7 +437,7 @@ test("only listed builtin kinds pass", () => {
   }
 });
 
-test("local folders named like remotes are walked", () => {
+test("remote-like local folders walked", () => {
   for (const name of ["evil@x", "a://b", "gh:x", "git@local", "github.com/org/repo"]) {
     const folder = path.posix.normalize(`apps/x/${name}`);
     const base = repository({
@@ -489,7 +489,7 @@ test("inline reading never misses the file", { skip: kubectlSkip }, () => {
   assert.deepEqual(readings.slice(0, 2), [true, false]);
 });
 
-test("inline builtin config works under kubectl kustomize", { skip: kubectlSkip }, () => {
+test("inline builtin config works under kubectl", { skip: kubectlSkip }, () => {
   const root = repository({
     "apps/x/kustomization.yaml": `resources: [cm.yaml]\ntransformers:\n- |\n${indent(builtinLabels)}- "{apiVersion: builtin, kind: AnnotationsTransformer, metadata: {name: a}, annotations: {note: x}, fieldSpecs: [{path: metadata/annotations, create: true}]}"\n`,
     "apps/x/cm.yaml": configMap,

@@ -21,7 +21,7 @@ test("source path suffix is cut off", () => {
   }
 });
 
-test("root source path means the app folder", () => {
+test("root source path means app folder", () => {
   const { root } = layout();
   for (const sourcePath of ["", ".", "./", "/"]) {
     assert.equal(deriveRepoRoot(root, sourcePath, {}), root, JSON.stringify(sourcePath));
@@ -36,7 +36,7 @@ test("suffix must match whole segments", () => {
   assert.equal(deriveRepoRoot(app, "other/web", {}), root);
 });
 
-test("unset or escaping source path uses .git", () => {
+test("unset or escaping path uses .git", () => {
   const { root, app } = layout();
   mkdirSync(path.join(root, "apps", ".git"));
   assert.equal(deriveRepoRoot(app, undefined, {}), path.join(root, "apps"));

@@ -45,12 +45,12 @@ test("count: empty and null lists", () => {
   assert.equal(count("apiVersion: v1\nkind: ConfigMapList\nitems:\n"), 0);
 });
 
-test("count: any kind with an items sequence", () => {
+test("count: any kind with items", () => {
   // Argo CD flattens every object whose items field is a sequence, whatever its kind.
   assert.equal(count("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nitems: []\n"), 0);
 });
 
-test("count: null items with spec is one resource", () => {
+test("count: null items with spec", () => {
   assert.equal(count("apiVersion: example.com/v1\nkind: Widget\nspec: {}\nitems: null\n"), 1);
   assert.equal(count("apiVersion: example.com/v1\nkind: Widget\nitems: {}\n"), 1);
 });

@@ -29,7 +29,7 @@ test("auto: otherwise directory", () => {
   assert.equal(detectSource(appWith("deployment.yaml", "kustomization.json", "chart.yaml"), "auto"), "directory");
 });
 
-test("auto: a folder named like a kustomization is no kustomization", () => {
+test("auto: kustomization-named folder ignored", () => {
   const app = appWith();
   mkdirSync(path.join(app, "kustomization.yaml"));
   assert.equal(detectSource(app, "auto"), "directory");
@@ -47,7 +47,12 @@ test("explicit source without its file fails", () => {
   for (const source of ["kustomize", "helm"] as const) {
     assert.throws(
       () => detectSource(app, source),
-      (error: unknown) => error instanceof KrevealError && error.code === "FILE_NOT_FOUND" && error.message.includes(`the source is set to ${source}`),
+      (error: unknown) => {
+        assert.ok(error instanceof KrevealError, `${source}: ${String(error)}`);
+        assert.equal(error.code, "FILE_NOT_FOUND", source);
+        assert.ok(error.message.includes(`the source is set to ${source}`), error.message);
+        return true;
+      },
       source,
     );
   }

@@ -84,7 +84,13 @@ test("invalid UTF-8 names the position", () => {
     const file = Uint8Array.from([...Buffer.from("a: 1\nb: "), ...bytes, 0x0a]);
     assert.throws(
       () => decodeUtf8(file, "k.yaml"),
-      (error: unknown) => error instanceof KrevealError && error.code === "CONFIG_INVALID" && error.message.includes(position) && error.location === "k.yaml",
+      (error: unknown) => {
+        assert.ok(error instanceof KrevealError, String(error));
+        assert.equal(error.code, "CONFIG_INVALID");
+        assert.ok(error.message.includes(position), `${error.message} does not name ${position}`);
+        assert.equal(error.location, "k.yaml");
+        return true;
+      },
       `${bytes.join(",")} was accepted`,
     );
   }

@@ -146,14 +146,14 @@ test("every package.json command is on PATH", () => {
   }
 });
 
-test("image leaves the entrypoint to the Deployment", () => {
+test("image sets no ENTRYPOINT or CMD", () => {
   const keywords = instructions.map((instruction) => instruction.keyword);
 
   assert.ok(!keywords.includes("ENTRYPOINT"));
   assert.ok(!keywords.includes("CMD"));
 });
 
-test("every COPY source exists and is in the build context", () => {
+test("COPY sources exist in build context", () => {
   const ignore = readFileSync(path.join(repoRoot, ".dockerignore"), "utf8")
     .split("\n")
     .map((line) => line.trim())

@@ -186,7 +186,7 @@ before(() => {
   }
 });
 
-test("overlay base is a pinned Argo CD v3 install manifest", () => {
+test("overlay base is pinned Argo CD v3", () => {
   const kustomization = parse(readFileSync(path.join(overlayDir, "kustomization.yaml"), "utf8")) as { resources: string[]; namespace: string };
 
   assert.equal(kustomization.resources.length, 1);
@@ -239,7 +239,7 @@ test("sidecar has a private /tmp", { skip }, () => {
   assert.deepEqual(sharers.map((candidate) => candidate.name), ["kreveal"]);
 });
 
-test("age key Secret is mounted read-only at SOPS_AGE_KEY_FILE", { skip }, () => {
+test("age key Secret mounted read-only", { skip }, () => {
   const sidecar = container("kreveal");
   const keyFile = envValue(sidecar, "SOPS_AGE_KEY_FILE");
   const mount = mountAt(sidecar, path.posix.dirname(keyFile));
@@ -253,7 +253,7 @@ test("age key Secret is mounted read-only at SOPS_AGE_KEY_FILE", { skip }, () =>
   assert.equal((secret.defaultMode ?? 0o644) & 0o004, 0o004);
 });
 
-test("policy ConfigMap is mounted read-only at KREVEAL_POLICY_FILE", { skip }, () => {
+test("policy ConfigMap mounted read-only", { skip }, () => {
   const sidecar = container("kreveal");
   const policyFile = envValue(sidecar, "KREVEAL_POLICY_FILE");
   const mount = mountAt(sidecar, path.posix.dirname(policyFile));
@@ -275,7 +275,7 @@ test("sidecar env configures Vault kubernetes login", { skip }, () => {
   assert.equal(podSpec().automountServiceAccountToken, true);
 });
 
-test("sidecar time budget fits Argo CD's 60 s", { skip }, () => {
+test("sidecar budget below 60 s", { skip }, () => {
   const seconds = readBudgetSeconds({ KREVEAL_CMP_TIMEOUT_SECONDS: envValue(container("kreveal"), "KREVEAL_CMP_TIMEOUT_SECONDS") });
 
   assert.ok(seconds < 60, `KREVEAL_CMP_TIMEOUT_SECONDS ${seconds} is not below 60`);

@@ -86,7 +86,7 @@ test("cmp.yaml is a CMP v2 sidecar config", () => {
   assert.deepEqual(pluginConfig.spec.discover, { find: { command: ["kreveal", "cmp", "discover"] } });
 });
 
-test("cmp.yaml has no version or argocd-cm fields", () => {
+test("cmp.yaml lacks version, argocd-cm fields", () => {
   // spec.version would rename the plugin to kreveal-<version>. lockRepo and allowConcurrency
   // belong to the removed argocd-cm plugins, and the sidecar ignores them.
   for (const field of ["version", "lockRepo", "allowConcurrency"]) {

@@ -36,7 +36,7 @@ describe("backend read check", () => {
     }
   });
 
-  it("denies a sibling that shares a prefix string", () => {
+  it("denies a string-prefix sibling", () => {
     const denied = teamA.checkBackendRead("vault", "secret/team-ab");
 
     assert.equal(denied?.code, "POLICY_DENIED");
@@ -44,7 +44,7 @@ describe("backend read check", () => {
     assert.equal(denied.fix, "Ask the Argo CD operator to allow the path in the kreveal policy (KREVEAL_POLICY_FILE), or read a path the project owns.");
   });
 
-  it("denies dot segments that would leave a prefix", () => {
+  it("denies dot segments leaving a prefix", () => {
     for (const path of ["secret/team-a/../team-b/db", "secret/team-a/./db", "secret/team-a//db"]) {
       const denied = teamA.checkBackendRead("vault", path);
       assert.equal(denied?.code, "POLICY_DENIED", path);
@@ -52,7 +52,7 @@ describe("backend read check", () => {
     }
   });
 
-  it("denies a backend the project has no entry for", () => {
+  it("denies a backend without entry", () => {
     const teamB = projectPolicy(file, { ARGOCD_APP_PROJECT_NAME: "team-b" });
     const denied = teamB.checkBackendRead("vault", "secret/team-b/db");
 
@@ -119,7 +119,7 @@ describe("project Vault role", () => {
     assert.deepEqual(teamA.vaultRole(), { role: "team-a-role", field: "projects.team-a.vault.role" });
   });
 
-  it("returns nothing for a project without a role", () => {
+  it("returns nothing without a role", () => {
     assert.equal(projectPolicy(file, { ARGOCD_APP_PROJECT_NAME: "team-b" }).vaultRole(), undefined);
     assert.equal(projectPolicy(file, {}).vaultRole(), undefined);
   });

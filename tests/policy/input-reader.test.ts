@@ -60,7 +60,7 @@ describe("input reader with a tenant policy", () => {
     }
   });
 
-  it("checks the real path behind a symbolic link", async () => {
+  it("checks a symbolic link's real path", async () => {
     const error = await caughtError(() => readerIn("apps/team-a", teamA()).read("envs[0]", "borrowed.enc.env"));
 
     assert.equal(error.code, "POLICY_DENIED");
@@ -84,7 +84,7 @@ describe("input reader with a tenant policy", () => {
     assert.equal(text(await reader.read("envs[0]", "../team-b/plain.env")), "USER=team-b\n");
   });
 
-  it("denies SOPS files to a project without a sops entry", async () => {
+  it("denies SOPS without a sops entry", async () => {
     const policy = writePolicy("apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nprojects:\n  vault-only:\n    vault:\n      paths: [secret/x]\n");
     const env = { ...process.env, KREVEAL_POLICY_FILE: policy, ARGOCD_APP_PROJECT_NAME: "vault-only" };
     const error = await caughtError(() => readerIn("apps/team-a", env).read("envs[0]", "db.enc.env"));
@@ -108,7 +108,7 @@ describe("sops placeholders with a tenant policy", () => {
     return documents.map((document) => parse(stringifyDocument(document)) as unknown)[0];
   }
 
-  it("reads a file inside sops.paths and denies one outside", async () => {
+  it("reads inside and denies outside sops.paths", async () => {
     process.env.KREVEAL_POLICY_FILE = policyFile;
     process.env.ARGOCD_APP_PROJECT_NAME = "team-a";
     try {

@@ -229,7 +229,7 @@ describe("project age key file", () => {
     assert.equal(await reader.read("mock.enc.env"), "PASSWORD=mock\n");
   });
 
-  it("reports a missing key file by its field", async () => {
+  it("reports a missing key file's field", async () => {
     const missing = path.join(keysDir, "no-such-file.txt");
     const error = await caughtError(() => readerFor("missing").read("own.enc.env"));
 
@@ -262,7 +262,7 @@ describe("policy field requireProjectKeys", () => {
     assert.equal(loadTenantPolicy(strictPolicyFile).requireProjectKeys, true);
   });
 
-  it("rejects a value that is not a boolean", async () => {
+  it("rejects a non-boolean value", async () => {
     const file = writePolicy('apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nrequireProjectKeys: "yes"\nprojects: {}\n');
     const error = await caughtError(() => loadTenantPolicy(file));
 
@@ -287,7 +287,7 @@ describe("policy field requireProjectKeys", () => {
     assert.equal(await readerFor("team-a", { SOPS_AGE_KEY_FILE: sharedKeyFile }, strictPolicyFile).read("own.enc.env"), "PASSWORD=own\n");
   });
 
-  it("still denies a project without a sops rule", async () => {
+  it("still denies without a sops rule", async () => {
     const file = writePolicy("apiVersion: kreveal.dev/v1alpha1\nkind: TenantPolicy\nrequireProjectKeys: true\nprojects:\n  vault-only:\n    vault:\n      paths: [secret/x]\n");
     const error = await caughtError(() => readerFor("vault-only", { SOPS_AGE_KEY_FILE: sharedKeyFile }, file).read("shared-only.enc.env"));
 
@@ -325,7 +325,7 @@ describe("policy field requireProjectKeys", () => {
     assert.equal(existsSync(gpgMarker), false, "gpg ran");
   });
 
-  it("shared keys still open the file without it", async () => {
+  it("shared keys open without it", async () => {
     // The control for the case above: the same keys and file open under the policy without requireProjectKeys.
     readerFor("shared", { SOPS_AGE_KEY: sharedIdentity });
     const bytes = readFileSync(path.join(repo, "apps", "team-a", "shared-only.enc.env"));

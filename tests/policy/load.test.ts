@@ -46,7 +46,7 @@ describe("tenant policy loader", () => {
     assert.match(error.fix ?? "", /TenantPolicy fields/);
   });
 
-  it("rejects an unknown backend and top-level field together", async () => {
+  it("rejects unknown backend and top-level field", async () => {
     const file = writePolicy(`${TWO_TEAMS.replace("  team-b:\n", "  team-b:\n    k8s:\n      paths: [x]\n")}extra: true\n`);
     const error = await caughtError(() => loadTenantPolicy(file));
 
@@ -55,7 +55,7 @@ describe("tenant policy loader", () => {
     assert.ok(listErrors(error).every((each) => each.code === "CONFIG_INVALID"));
   });
 
-  it("rejects a wrong kind and a missing paths list", async () => {
+  it("rejects wrong kind and missing paths", async () => {
     const file = writePolicy("apiVersion: kreveal.dev/v1alpha1\nkind: Policy\nprojects:\n  team-a:\n    sops: {}\n");
     const errors = listErrors(await caughtError(() => loadTenantPolicy(file)));
 

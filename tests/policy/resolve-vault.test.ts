@@ -123,11 +123,14 @@ describe("placeholder resolution with a tenant policy", () => {
     const errors = listErrors(await caughtError(() => resolveWith(manifests, env)));
 
     assert.equal(errors.length, 3);
-    assert.ok(errors.every((each) => each.code === "POLICY_DENIED" && each.message.includes("ARGOCD_APP_PROJECT_NAME is not set")));
+    for (const error of errors) {
+      assert.equal(error.code, "POLICY_DENIED");
+      assert.match(error.message, /ARGOCD_APP_PROJECT_NAME is not set/);
+    }
     assert.deepEqual(server.requests, []);
   });
 
-  it("fails on an invalid policy file before any read", async () => {
+  it("fails on invalid policy before reading", async () => {
     const env = { ...tokenLogin, KREVEAL_POLICY_FILE: `${policyFile}.missing`, ARGOCD_APP_PROJECT_NAME: "team-a" };
     const error = await caughtError(() => resolveWith(manifests, env));
 
@@ -165,14 +168,14 @@ describe("Vault role from the tenant policy", () => {
     assert.equal(settings.auth.method === "jwt" ? settings.auth.role : "", "team-a-role");
   });
 
-  it("keeps KREVEAL_VAULT_ROLE for a project without a role", () => {
+  it("keeps KREVEAL_VAULT_ROLE without a role", () => {
     const env = { VAULT_ADDR: server.url, KREVEAL_VAULT_AUTH_METHOD: "kubernetes", KREVEAL_VAULT_ROLE: "shared-role" };
     const settings = loadVaultSettings({ ...env, KREVEAL_POLICY_FILE: rolePolicyFile, ARGOCD_APP_PROJECT_NAME: "team-b" });
 
     assert.equal(settings.auth.method === "kubernetes" ? settings.auth.role : "", "shared-role");
   });
 
-  it("rejects a role with token and AppRole logins", async () => {
+  it("rejects role with token or AppRole", async () => {
     const policy = { KREVEAL_POLICY_FILE: rolePolicyFile, ARGOCD_APP_PROJECT_NAME: "team-a" };
     const logins = [{ VAULT_TOKEN: "hvs.policy-test-token" }, { KREVEAL_VAULT_AUTH_METHOD: "approle", VAULT_ROLE_ID: "id", VAULT_SECRET_ID: "secret" }];
     for (const login of logins) {

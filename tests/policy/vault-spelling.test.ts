@@ -11,9 +11,9 @@ import { tempDir } from "../support/paths.js";
 import { VaultTestServer } from "../support/vault-server.js";
 import { caughtError, listErrors, writePolicy } from "./support.js";
 
-// On a KV v2 mount kreveal reads `secret/data/x` and `secret/x` as the same secret, so the policy
-// must compare both spellings of a path with both spellings of a prefix, and decide on the mount
-// that Vault reports rather than on how the path is written.
+// On a KV v2 mount kreveal reads `secret/data/x` and `secret/x` as the same secret. So the policy
+// must compare both spellings of a path with both spellings of a prefix. It must decide on the
+// mount that Vault reports rather than on how the path is written.
 
 const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 };
 const TOKEN = "hvs.spelling-test-token";
@@ -83,7 +83,7 @@ describe("tenant policy and KV v2 path spellings", () => {
     assert.equal(value, "team-a-password");
   });
 
-  it("folder named data does not cover the mount", async () => {
+  it("data folder does not cover mount", async () => {
     const policy = policyAllowing("secret/data/data");
 
     const allowed = await resolveAs(policy, "<vault:secret/data/data/report#password>");
@@ -98,7 +98,7 @@ describe("tenant policy and KV v2 path spellings", () => {
     assert.equal(secretReads("secret/data/team-b"), 0);
   });
 
-  it("bare data prefix is the whole KV v2 mount", async () => {
+  it("bare data prefix covers mount", async () => {
     const value = await resolveAs(policyAllowing("secret/data"), "<vault:secret/team-b/db#password>");
 
     assert.equal(value, "team-b-password");

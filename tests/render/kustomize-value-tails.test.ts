@@ -33,7 +33,7 @@ test("value tail: kubectl multi-line form", () => {
   );
 });
 
-test("value tail: kustomize form runs to the end", () => {
+test("value tail: kustomize form to end", () => {
   const stderr = `kreveal: note: something\nError: options.index 5 is out of bounds for value first line\nsecond ${secret} line\n`;
 
   assert.equal(hideValueTails(stderr), "kreveal: note: something\nError: options.index 5 is out of bounds for value (hidden by kreveal)\n");

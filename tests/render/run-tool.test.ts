@@ -10,7 +10,7 @@ import { writeProgram } from "./support.js";
 
 const env = { PATH: process.env.PATH ?? "" };
 
-test("runTool: inputs arrive as pipes at fd 3 and 4", async () => {
+test("runTool: inputs piped at fd 3, 4", async () => {
   const bin = tempDir("kreveal-bin-");
   // The program opens each input by path, as helm --values /dev/fd/3 does, after a pause so that
   // kreveal has written and closed its end before the open.
@@ -58,7 +58,7 @@ test("runTool: missing program is TOOL_FAILED", async () => {
   }
 });
 
-test("runTool: program named by absolute path with inputs", async () => {
+test("runTool: absolute program path with inputs", async () => {
   const bin = tempDir("kreveal-bin-");
   writeProgram(bin, "tool", "cat /dev/fd/3\n");
   const run = await runTool({ program: path.join(bin, "tool"), args: [], name: "tool" }, { PATH: "/usr/bin:/bin" }, 10_000, { inputs: [Buffer.from("ok")] });

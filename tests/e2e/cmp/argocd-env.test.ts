@@ -81,7 +81,7 @@ test("plugin env expands build variables only", () => {
   assert.equal(env.HOME, "/home/argocd");
 });
 
-test("parseArgoManifests skips null documents and flattens lists", () => {
+test("parseArgoManifests: nulls skipped, lists flattened", () => {
   const stdout = "---\n---\nnull\n---\nkind: ConfigMapList\nitems:\n  - {kind: ConfigMap, metadata: {name: a}}\n---\nkind: Secret\n";
   assert.deepEqual(
     parseArgoManifests(stdout).map((manifest) => manifest.kind),

@@ -1,8 +1,8 @@
 /**
  * A fake `helm` for the sidecar tests, because Helm cannot be installed where they run. It
- * accepts only `helm template RELEASE CHART [flags]`, records its arguments and the content of
- * every `--values` file (kreveal passes them as /dev/fd/N pipes) as JSON in the file named by
- * FAKE_HELM_RECORD, and prints the hello-world chart of tests/fixtures/helm rendered for the
+ * accepts only `helm template RELEASE CHART [flags]`. It records its arguments and the content
+ * of every `--values` file (kreveal passes them as /dev/fd/N pipes) as JSON in the file named by
+ * FAKE_HELM_RECORD. Then it prints the hello-world chart of tests/fixtures/helm rendered for the
  * merged values.
  *
  * The rendering below is WRITTEN BY HAND from the chart's templates (deployment.yaml,

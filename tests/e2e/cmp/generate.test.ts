@@ -1,8 +1,8 @@
 /**
  * `kreveal cmp generate` run through the repository's cmp.yaml by the sidecar stand-in, on the
- * example apps in examples/argocd/apps: kustomize with a SOPS generator, a plain folder with
- * Vault placeholders and a SOPS manifest, and a Helm chart whose values hold placeholders.
- * Helm is the fake in fake-helm.ts; kustomize is the real `kubectl kustomize`.
+ * example apps in examples/argocd/apps. The apps are kustomize with a SOPS generator, a plain
+ * folder with Vault placeholders and a SOPS manifest, and a Helm chart whose values contain
+ * placeholders. Helm is the fake in fake-helm.ts, and kustomize is the real `kubectl kustomize`.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -40,7 +40,7 @@ function options() {
   return { sidecarEnv: world.sidecarEnv, workDir: world.workDir };
 }
 
-test("kustomize app: SOPS generator becomes a hashed Secret", { skip: skipKubectl }, async () => {
+test("kustomize app: SOPS generator Secret", { skip: skipKubectl }, async () => {
   const run = await runPlugin(exampleApp("kustomize-sops"), appRequest(`${examplesPath}/kustomize-sops`), options());
   const manifests = expectManifests(run);
 

@@ -1,6 +1,6 @@
 /**
  * The legacy exec plugin path trick against `kreveal cmp generate`, run through cmp.yaml by the
- * sidecar stand-in: a generator config whose apiVersion and kind climb out of the plugin home
+ * sidecar stand-in. A generator config whose apiVersion and kind climb out of the plugin home
  * would make kustomize run /bin/sh with the config as its script. The guard must reject it
  * before kustomize starts. Also checks that helm does not receive the sidecar's credentials.
  */
@@ -147,7 +147,7 @@ test("path trick is rejected before kustomize", { skip }, async () => {
   assert.ok(!existsSync(marker), "the payload ran");
 });
 
-test("path trick is rejected with exec enabled", { skip }, async () => {
+test("path trick rejected with exec enabled", { skip }, async () => {
   const marker = markerFile("exec");
   const sidecarEnv = { ...world.sidecarEnv, KREVEAL_CMP_ENABLE_EXEC: "true" };
   const run = await runPlugin(appContent(attackFiles(marker)), appRequest(appPath), { sidecarEnv, workDir: world.workDir });
@@ -156,7 +156,7 @@ test("path trick is rejected with exec enabled", { skip }, async () => {
   assert.ok(!existsSync(marker), "the payload ran");
 });
 
-test("path trick in a nested base is rejected", { skip }, async () => {
+test("nested base path trick rejected", { skip }, async () => {
   const marker = markerFile("nested");
   const nested = Object.fromEntries(Object.entries(attackFiles(marker)).map(([name, text]) => [`base/${name}`, text]));
   const files = { ...nested, "kustomization.yaml": "resources: [base]\n" };
@@ -167,7 +167,7 @@ test("path trick in a nested base is rejected", { skip }, async () => {
   assert.ok(!existsSync(marker), "the payload ran");
 });
 
-test("remote base is rejected; an Application cannot allow it", { skip }, async () => {
+test("remote base rejected despite Application", { skip }, async () => {
   const files = { "kustomization.yaml": "resources: ['https://github.com/example/repo//base?ref=v1']\n" };
   const request = appRequest(appPath, { pluginEnv: [{ name: "KREVEAL_CMP_ALLOW_REMOTE_BASES", value: "true" }] });
   const run = await runPlugin(appContent(files), request, { sidecarEnv: world.sidecarEnv, workDir: world.workDir });
@@ -177,7 +177,7 @@ test("remote base is rejected; an Application cannot allow it", { skip }, async 
   assert.match(stderr, /ignored ARGOCD_ENV_KREVEAL_CMP_ALLOW_REMOTE_BASES/);
 });
 
-test("inline entry naming a file is checked", { skip }, async () => {
+test("inline file entry checked", { skip }, async () => {
   const marker = markerFile("inline-name");
   const entry = "{apiVersion: builtin, kind: LabelTransformer}";
   const { "gen.yaml": attack, "payload.txt": payload } = attackFiles(marker);
@@ -211,7 +211,7 @@ test("kustomize never runs helm", { skip }, async () => {
   }
 });
 
-test("local folder named like a remote is walked", { skip }, async () => {
+test("remote-like local folder walked", { skip }, async () => {
   const marker = markerFile("remote-name");
   const nested = Object.fromEntries(Object.entries(attackFiles(marker)).map(([name, text]) => [`evil@x/${name}`, text]));
   const files = { ...nested, "kustomization.yaml": "resources: [evil@x]\n" };

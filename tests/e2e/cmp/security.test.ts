@@ -130,7 +130,7 @@ test("ARGOCD_ENV_VAULT_ADDR is ignored with a warning", async () => {
   }
 });
 
-test("manifest symlink to the sidecar's key is rejected", async () => {
+test("manifest symlink to key rejected", async () => {
   const content = exampleApp("plain-placeholders", (root) => {
     symlinkSync(world.ageKeyFile, path.join(root, plainApp, "leak.yaml"));
   });
@@ -141,7 +141,7 @@ test("manifest symlink to the sidecar's key is rejected", async () => {
   expectNoneOf(stderr, [ageKeyMarker]);
 });
 
-test("generator input symlink to the key is rejected", { skip: skipWithout("kubectl") }, async () => {
+test("generator input symlink to key rejected", { skip: skipWithout("kubectl") }, async () => {
   const appPath = `${examplesPath}/kustomize-sops`;
   const content = exampleApp("kustomize-sops", (root) => {
     const folder = path.join(root, appPath);

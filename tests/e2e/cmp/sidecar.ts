@@ -1,10 +1,10 @@
 /**
  * A stand-in for the Argo CD CMP v2 sidecar (argocd-cmp-server, Argo CD 3.x) that runs the
  * plugin configured in the repository's cmp.yaml the way the sidecar does. Each request gets a
- * fresh folder under `_cmp_server/`, the repository files are copied there with modes reset to
+ * fresh folder under `_cmp_server/`. The repository files are copied there with modes reset to
  * 0644 (files) and 0755 (folders) as without `preserveFileMode`, and symbolic links stay links.
- * `init` and then `generate` run without a shell, in the app folder, with an empty stdin, in
- * their own process group and under a deadline, with the environment that the repo-server
+ * `init` and then `generate` run without a shell, in the app folder, with an empty stdin. Each
+ * runs in its own process group, under a deadline, with the environment that the repo-server
  * builds. stdout is parsed as the repo-server parses it.
  */
 import { randomBytes } from "node:crypto";

@@ -1,7 +1,8 @@
 /**
- * The surroundings of one sidecar test: a sidecar home holding the examples' age key, a bin
- * folder with `kreveal` (a link to dist/kreveal.js) and the fake `helm`, a Vault test server on
- * 127.0.0.1 with team-a's and team-b's secrets, and the defaults of an Argo CD request.
+ * The surroundings of one sidecar test. They are a sidecar home that contains the examples' age
+ * key, and a bin folder with `kreveal` (a link to dist/kreveal.js) and the fake `helm`. They also
+ * include a Vault test server on 127.0.0.1 with team-a's and team-b's secrets, and the defaults
+ * of an Argo CD request.
  */
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
