@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseAllDocuments, type Document } from "yaml";
 
 import { KrevealError } from "../errors.js";
+import { isInside } from "../files/inside.js";
 import { checkYamlKeys, checkYamlText, decodeUtf8 } from "./yaml-strict.js";
 
 /**
@@ -100,12 +101,12 @@ export function resolveEntry(entry: string, folder: string, repoRoot: string, lo
     if (looksRemote) {
       return { type: "remote" };
     }
-    if (!isInside(candidate, repoRoot)) {
+    if (!isInside(repoRoot, candidate)) {
       throw outside;
     }
     return { type: "missing" };
   }
-  if (!isInside(candidate, repoRoot) || !isInside(realPath, repoRoot)) {
+  if (!isInside(repoRoot, candidate) || !isInside(repoRoot, realPath)) {
     throw outside;
   }
 
@@ -126,7 +127,7 @@ export function resolveEntry(entry: string, folder: string, repoRoot: string, lo
  */
 export function namesLocalPath(entry: string, folder: string, repoRoot: string): boolean {
   const candidate = path.resolve(folder, entry);
-  if (!isInside(candidate, repoRoot)) {
+  if (!isInside(repoRoot, candidate)) {
     return false;
   }
   try {
@@ -134,12 +135,6 @@ export function namesLocalPath(entry: string, folder: string, repoRoot: string):
   } catch {
     return false;
   }
-}
-
-/** Tells whether `file` is `root` or lies below it, comparing the absolute paths as written. */
-export function isInside(file: string, root: string): boolean {
-  const relative = path.relative(root, file);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 /**

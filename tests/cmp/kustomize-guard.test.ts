@@ -111,6 +111,16 @@ test("bases, resources and components are walked", () => {
   ]);
 });
 
+test("root folder named ..shared is inside", () => {
+  const root = repository({
+    "apps/x/kustomization.yaml": "resources: [../../..shared]\n",
+    "..shared/kustomization.yaml": "resources: [cm.yaml]\n",
+    "..shared/cm.yaml": configMap,
+  });
+
+  assert.deepEqual(problems(root), []);
+});
+
 test("config folder with resources passes", () => {
   const root = repository({
     "apps/x/kustomization.yaml": "resources: [cm.yaml]\ntransformers: [configs]\n",
